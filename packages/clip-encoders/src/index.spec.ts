@@ -1,0 +1,5 @@
+import { PACKAGE_NAME } from './index';
+
+test('package name', () => {
+  expect(PACKAGE_NAME).toBe('@devprompt/clip-encoders');
+});
