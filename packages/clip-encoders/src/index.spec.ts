@@ -1,5 +1,11 @@
-import { PACKAGE_NAME } from './index';
+import * as api from "./index";
 
-test('package name', () => {
-  expect(PACKAGE_NAME).toBe('@devprompt/clip-encoders');
+test("public entry exposes the registry and weight shapes", () => {
+  expect(api.getArchitecture("test-tiny").name).toBe("test-tiny");
+  expect(api.listArchitectures()).toContain("ViT-B-16-plus-240");
+  expect(
+    api
+      .expectedWeightShapes(api.getArchitecture("test-tiny"))
+      .get("logit_scale"),
+  ).toEqual([]);
 });

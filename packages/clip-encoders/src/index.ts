@@ -1,7 +1,8 @@
 /**
+ * CLIP architectures, checkpoints, tokenizer and encoders.
+ *
  * @packageDocumentation
  * @module @devprompt/clip-encoders
  */
 
-/** Name of this package on npm. */
-export const PACKAGE_NAME = '@devprompt/clip-encoders';
+export * from "./architecture";

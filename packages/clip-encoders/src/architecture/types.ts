@@ -1,5 +1,5 @@
 /** Activation of the transformer MLPs: GELU (erf form) or OpenAI's QuickGELU, x·σ(1.702x). */
-export type Activation = 'gelu' | 'quick_gelu';
+export type Activation = "gelu" | "quick_gelu";
 
 /** Vision tower of a ViT CLIP model. */
 export interface VisionConfig {
@@ -56,16 +56,16 @@ export interface PreprocessConfig {
   /** Per-channel standard deviation divided by, RGB order. */
   std: [number, number, number];
   /** Resize filter. */
-  interpolation: 'bicubic' | 'bilinear' | 'nearest';
+  interpolation: "bicubic" | "bilinear" | "nearest";
   /**
    * `shortest`: scale the shorter side to `size`, then centre crop;
    * `squash`: scale both sides to `size`, ignoring the aspect ratio.
    */
-  resizeMode: 'shortest' | 'squash';
+  resizeMode: "shortest" | "squash";
 }
 
 /** Storage type of a tensor in a safetensors file. */
-export type SourceDtype = 'F32' | 'F16' | 'BF16';
+export type SourceDtype = "F32" | "F16" | "BF16";
 
 /** One weight tensor, converted to float32 in row-major (C) order. */
 export interface WeightTensor {
