@@ -6,3 +6,4 @@
  */
 
 export * from "./architecture";
+export * from "./onnx";
