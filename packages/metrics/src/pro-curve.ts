@@ -1,0 +1,264 @@
+import { MetricResult, undefinedMetric } from "./metric-result";
+
+/** Area under the PRO curve up to a false-positive-rate limit. */
+export interface AuproResult extends MetricResult {
+  /** FPR at which integration stops; the area is divided by it. */
+  readonly integrationLimit: number;
+  /** Number of ground-truth regions the PRO averages over. */
+  readonly regionCount: number;
+}
+
+/** Binned AUPRO with a bound on its distance to the exact value. */
+export interface BinnedAuproResult extends AuproResult {
+  /** Number of equal-width score bins between the lowest and highest score. */
+  readonly bins: number;
+  /**
+   * Upper bound on `|value - exact|`, where `exact` is the AUPRO over all
+   * distinct thresholds; computed from the binned curve itself.
+   */
+  readonly errorBound: number;
+}
+
+/** Options of the exact AUPRO. */
+export interface AuproOptions {
+  /** FPR limit of the integration, in (0, 1]. */
+  readonly integrationLimit?: number;
+}
+
+/** Options of the binned AUPRO. */
+export interface BinnedAuproOptions extends AuproOptions {
+  /** Number of equal-width score bins, an integer >= 1. */
+  readonly bins?: number;
+}
+
+/**
+ * Returns a copy of the default AUPRO options.
+ *
+ * The limit 0.3 is the MVTec AD protocol (Bergmann et al., "The MVTec
+ * Anomaly Detection Dataset", IJCV 2021): false-positive rates above 30%
+ * make a segmentation useless in practice. 65536 bins keep the histograms at
+ * 1 MiB and the binning error small for scores spread over their range.
+ *
+ * @returns `{ integrationLimit: 0.3, bins: 65536 }`, a new object per call.
+ */
+export function defaultAuproOptions(): Required<BinnedAuproOptions> {
+  return { integrationLimit: 0.3, bins: 65536 };
+}
+
+/**
+ * Trapezoid integration of a monotone curve that starts at (0, 0), cut at
+ * `limit` with linear interpolation. `bound` sums, per segment, the largest
+ * possible difference between the chord and any monotone curve through its
+ * end points: half the segment's box for whole segments, the full box for
+ * the cut one.
+ */
+class LimitedTrapezoid {
+  area = 0;
+  bound = 0;
+  done = false;
+  private x = 0;
+  private y = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(x: number, y: number): void {
+    if (x <= this.limit) {
+      this.area += ((x - this.x) * (y + this.y)) / 2;
+      this.bound += ((x - this.x) * (y - this.y)) / 2;
+      this.x = x;
+      this.y = y;
+      return;
+    }
+
+    const width = this.limit - this.x;
+    const yAtLimit = this.y + ((y - this.y) * width) / (x - this.x);
+    this.area += (width * (this.y + yAtLimit)) / 2;
+    this.bound += width * (y - this.y);
+    this.done = true;
+  }
+}
+
+/** Pixel data the PRO computations read. */
+export interface ProData {
+  /** Total number of normal pixels. */
+  readonly normalCount: number;
+  /** Pixel count of every ground-truth region, indexed by region id. */
+  readonly regionSizes: Uint32Array;
+}
+
+export function resolveLimit(options: AuproOptions | undefined): number {
+  const limit =
+    options?.integrationLimit ?? defaultAuproOptions().integrationLimit;
+  if (!(limit > 0 && limit <= 1)) {
+    throw new RangeError(`integrationLimit must be in (0, 1]; got ${limit}`);
+  }
+  return limit;
+}
+
+function undefinedAupro(data: ProData, limit: number): AuproResult | undefined {
+  const regionCount = data.regionSizes.length;
+  if (regionCount === 0) {
+    return {
+      ...undefinedMetric(
+        "AUPRO is undefined without anomalous regions; every mask is empty",
+      ),
+      integrationLimit: limit,
+      regionCount,
+    };
+  }
+  if (data.normalCount === 0) {
+    return {
+      ...undefinedMetric(
+        "AUPRO is undefined without normal pixels, because the false-positive rate divides by 0",
+      ),
+      integrationLimit: limit,
+      regionCount,
+    };
+  }
+  return undefined;
+}
+
+function inverseSizes(regionSizes: Uint32Array): Float64Array {
+  const inverse = new Float64Array(regionSizes.length);
+  for (let r = 0; r < regionSizes.length; r++) inverse[r] = 1 / regionSizes[r];
+  return inverse;
+}
+
+/**
+ * Computes the exact AUPRO from sorted scores, one curve point per distinct
+ * threshold.
+ *
+ * @param positives - Anomalous pixel scores, ascending.
+ * @param positiveRegions - Region id of each entry of `positives`.
+ * @param negatives - Normal pixel scores, ascending.
+ * @param data - Region sizes and the normal pixel count.
+ * @param limit - FPR limit in (0, 1].
+ *
+ * @internal
+ */
+export function sweepExactAupro(
+  positives: Float32Array,
+  positiveRegions: Uint32Array,
+  negatives: Float32Array,
+  data: ProData,
+  limit: number,
+): AuproResult {
+  const undefinedResult = undefinedAupro(data, limit);
+  if (undefinedResult) return undefinedResult;
+
+  const regionCount = data.regionSizes.length;
+  const weights = inverseSizes(data.regionSizes);
+  const curve = new LimitedTrapezoid(limit);
+  let i = positives.length - 1;
+  let j = negatives.length - 1;
+  let falsePositives = 0;
+  let overlapSum = 0;
+
+  while (!curve.done && (i >= 0 || j >= 0)) {
+    let threshold: number;
+    if (i < 0) threshold = negatives[j];
+    else if (j < 0) threshold = positives[i];
+    else threshold = positives[i] > negatives[j] ? positives[i] : negatives[j];
+
+    while (i >= 0 && positives[i] === threshold) {
+      overlapSum += weights[positiveRegions[i]];
+      i--;
+    }
+    while (j >= 0 && negatives[j] === threshold) {
+      falsePositives++;
+      j--;
+    }
+    curve.add(falsePositives / data.normalCount, overlapSum / regionCount);
+  }
+
+  return { value: curve.area / limit, integrationLimit: limit, regionCount };
+}
+
+function scoreRange(chunks: readonly Float32Array[]): [number, number] {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const chunk of chunks) {
+    for (let k = 0; k < chunk.length; k++) {
+      const score = chunk[k];
+      if (score < low) low = score;
+      if (score > high) high = score;
+    }
+  }
+  return [low, high];
+}
+
+/**
+ * Computes AUPRO from histograms of the scores in equal-width bins, without
+ * sorting.
+ *
+ * Every binned curve point equals an exact curve point (the counts of scores
+ * at or above a bin's lower edge), so the exact curve runs through the same
+ * points and stays, between two of them, inside the box they span. The
+ * returned `errorBound` adds up those boxes and is therefore a guaranteed
+ * bound, not an estimate.
+ *
+ * @param positiveChunks - Anomalous pixel scores, any order.
+ * @param regionChunks - Region id per anomalous pixel, chunked as the scores.
+ * @param negativeChunks - Normal pixel scores, any order.
+ * @param data - Region sizes and the normal pixel count.
+ * @param limit - FPR limit in (0, 1].
+ * @param bins - Number of bins, an integer >= 1.
+ *
+ * @internal
+ */
+export function binnedAupro(
+  positiveChunks: readonly Float32Array[],
+  regionChunks: readonly Uint32Array[],
+  negativeChunks: readonly Float32Array[],
+  data: ProData,
+  limit: number,
+  bins: number,
+): BinnedAuproResult {
+  if (!(Number.isInteger(bins) && bins >= 1)) {
+    throw new RangeError(`bins must be an integer >= 1; got ${bins}`);
+  }
+  const undefinedResult = undefinedAupro(data, limit);
+  if (undefinedResult) {
+    return { ...undefinedResult, bins, errorBound: Number.NaN };
+  }
+
+  const [low, high] = scoreRange([...positiveChunks, ...negativeChunks]);
+  // With all scores equal every score falls into bin 0.
+  const scale = high > low ? bins / (high - low) : 0;
+  const last = bins - 1;
+  const weights = inverseSizes(data.regionSizes);
+  const overlapPerBin = new Float64Array(bins);
+  const normalPerBin = new Float64Array(bins);
+
+  positiveChunks.forEach((chunk, c) => {
+    const regions = regionChunks[c];
+    for (let k = 0; k < chunk.length; k++) {
+      const bin = Math.min(last, Math.floor((chunk[k] - low) * scale));
+      overlapPerBin[bin] += weights[regions[k]];
+    }
+  });
+  for (const chunk of negativeChunks) {
+    for (let k = 0; k < chunk.length; k++) {
+      normalPerBin[Math.min(last, Math.floor((chunk[k] - low) * scale))]++;
+    }
+  }
+
+  const regionCount = data.regionSizes.length;
+  const curve = new LimitedTrapezoid(limit);
+  let falsePositives = 0;
+  let overlapSum = 0;
+  for (let bin = last; bin >= 0 && !curve.done; bin--) {
+    if (normalPerBin[bin] === 0 && overlapPerBin[bin] === 0) continue;
+    falsePositives += normalPerBin[bin];
+    overlapSum += overlapPerBin[bin];
+    curve.add(falsePositives / data.normalCount, overlapSum / regionCount);
+  }
+
+  return {
+    value: curve.area / limit,
+    integrationLimit: limit,
+    regionCount,
+    bins,
+    errorBound: curve.bound / limit,
+  };
+}
