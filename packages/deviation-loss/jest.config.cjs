@@ -1,8 +1,8 @@
 /** Jest settings for @devprompt/deviation-loss; the shared parts live in jest.preset.cjs. */
-const preset = require('../../jest.preset.cjs');
+const preset = require("../../jest.preset.cjs");
 
 module.exports = {
   ...preset,
-  displayName: 'deviation-loss',
+  displayName: "deviation-loss",
   rootDir: __dirname,
 };

@@ -1,0 +1,159 @@
+import * as tf from "@tensorflow/tfjs";
+
+import {
+  prepareLossInputs,
+  toTensor,
+  validateLossBatch,
+  type FeatureArray,
+  type Float32Matrix,
+  type LossBatch,
+} from "./batch";
+import type { CompositeLoss } from "./composite-loss";
+import type { FeatureSource } from "./contract";
+import { assertFiniteTerms, NonFiniteLossError } from "./finite";
+
+/** Gradients of the total with respect to each text-feature group. */
+export interface TextFeatureGrads {
+  /** dL/d(normal text features), same shape as the batch's `normalText`. */
+  readonly normal: Float32Matrix;
+  /** dL/d(manual abnormal features), same shape as `manualAbnormalText`. */
+  readonly manualAbnormal: Float32Matrix;
+  /** dL/d(learned abnormal features), same shape as `learnedAbnormalText`. */
+  readonly learnedAbnormal: Float32Matrix;
+}
+
+/** Result of {@link computeLossAndGrads}. */
+export interface LossAndGrads {
+  /** The weighted total Σ weight · term. */
+  readonly total: number;
+  /** Unweighted value of each term, by label, in configuration order. */
+  readonly terms: Readonly<Record<string, number>>;
+  /** Gradients of `total` with respect to the unnormalised text features. */
+  readonly grads: TextFeatureGrads;
+}
+
+/** Options of {@link computeLossAndGrads}. */
+export interface LossAndGradsOptions {
+  /**
+   * `patch` (default) scores the patch features; `global` scores the global
+   * image embeddings as a one-patch map, for a classification run.
+   */
+  readonly featureSource?: FeatureSource;
+  /**
+   * Whether to raise {@link NonFiniteLossError} for a NaN or infinite term
+   * or gradient; true by default.
+   */
+  readonly checkFinite?: boolean;
+}
+
+const GROUPS = ["normal", "manualAbnormal", "learnedAbnormal"] as const;
+type Group = (typeof GROUPS)[number];
+
+const BATCH_FIELD: Record<Group, keyof LossBatch> = {
+  normal: "normalText",
+  manualAbnormal: "manualAbnormalText",
+  learnedAbnormal: "learnedAbnormalText",
+};
+
+function assertFiniteGrads(
+  grads: TextFeatureGrads,
+  terms: Record<string, number>,
+): void {
+  for (const group of GROUPS) {
+    const bad = grads[group].data.find((value) => !Number.isFinite(value));
+    if (bad !== undefined) {
+      const labels = Object.keys(terms).join(", ");
+      throw new NonFiniteLossError(
+        labels,
+        bad,
+        ` The gradient with respect to the ${group} text features contains ` +
+          `${bad} although every term is finite.`,
+      );
+    }
+  }
+}
+
+/**
+ * Evaluates a composite loss on one batch and differentiates its total with
+ * respect to the unnormalised text features of each prompt group. The
+ * anchors and normalisations are computed inside the differentiated
+ * function, so the gradients include them; these gradients are what the
+ * text encoder's vector-Jacobian product takes. Every tensor created here is
+ * disposed before it returns; tensors in `batch` stay owned by the caller.
+ *
+ * @param loss - the composite loss, e.g. from `buildLoss('devprompt')`
+ * @param batch - features, labels and logit scale of one batch
+ * @param options - feature source and whether to check finiteness
+ * @returns the total, the unweighted terms and the three gradients
+ * @throws NonFiniteLossError naming the module whose value is NaN or
+ *   infinite (when `checkFinite` is on)
+ * @example
+ * ```ts
+ * const { total, terms, grads } = computeLossAndGrads(buildLoss('devprompt'), {
+ *   patchFeatures: { data: z, shape: [1, 225, 640] },
+ *   normalText: { data: normal, shape: [1, 640] },
+ *   manualAbnormalText: { data: manual, shape: [11, 640] },
+ *   learnedAbnormalText: { data: learned, shape: [4, 640] },
+ *   logitScale: 4.6052,
+ * });
+ * // terms: { alignment, margin, agreement, deviation }; grads.normal.shape: [1, 640]
+ * ```
+ */
+export function computeLossAndGrads(
+  loss: CompositeLoss,
+  batch: LossBatch,
+  options: LossAndGradsOptions = {},
+): LossAndGrads {
+  const featureSource = options.featureSource ?? "patch";
+  validateLossBatch(batch, featureSource);
+
+  const termValues: Record<string, number> = {};
+  const grads = {} as Record<Group, Float32Matrix>;
+  let total = NaN;
+  const variables: tf.Variable[] = [];
+
+  try {
+    tf.tidy(() => {
+      // Gradients are taken for variables because tf.variableGrads, unlike
+      // tf.grads, accepts a group that no configured term uses; such a group
+      // gets a zero gradient below.
+      for (const group of GROUPS) {
+        const initial = toTensor(batch[BATCH_FIELD[group]] as FeatureArray);
+        variables.push(tf.variable(initial, true));
+      }
+      const [normal, manualAbnormal, learnedAbnormal] =
+        variables as tf.Variable<tf.Rank.R2>[];
+      const text = { normal, manualAbnormal, learnedAbnormal };
+
+      const result = tf.variableGrads(() => {
+        const inputs = prepareLossInputs(batch, text, { featureSource });
+        const evaluation = loss.evaluate(inputs);
+        for (const [label, term] of Object.entries(evaluation.terms)) {
+          termValues[label] = term.dataSync()[0];
+        }
+        return evaluation.total;
+      }, variables);
+
+      total = result.value.dataSync()[0];
+      GROUPS.forEach((group, index) => {
+        const variable = variables[index];
+        const grad = result.grads[variable.name];
+        const data =
+          grad === undefined
+            ? new Float32Array(variable.size)
+            : Float32Array.from(grad.dataSync());
+        grads[group] = { data, shape: [...variable.shape] };
+      });
+    });
+
+    if (options.checkFinite ?? true) {
+      assertFiniteTerms(termValues);
+      assertFiniteGrads(grads, termValues);
+    }
+    return { total, terms: termValues, grads };
+  } finally {
+    for (const variable of variables) {
+      variable.dispose();
+    }
+  }
+}
