@@ -27,3 +27,17 @@ export type {
 export { defaultAuproOptions } from "./pro-curve";
 export type { PixelGrid } from "./pixel-metrics";
 export { PixelMetricAccumulator } from "./pixel-metrics";
+export type {
+  ClassMetrics,
+  MetricTable,
+  MetricTableOptions,
+  NanPolicy,
+  TableFormat,
+} from "./metric-table";
+export {
+  buildMetricTable,
+  defaultMarkdownFormat,
+  metricTableToCsv,
+  metricTableToJson,
+  metricTableToMarkdown,
+} from "./metric-table";

@@ -34,10 +34,10 @@ export interface BinnedAuproOptions extends AuproOptions {
 /**
  * Returns a copy of the default AUPRO options.
  *
- * The limit 0.3 is the MVTec AD protocol (Bergmann et al., "The MVTec
- * Anomaly Detection Dataset", IJCV 2021): false-positive rates above 30%
- * make a segmentation useless in practice. 65536 bins keep the histograms at
- * 1 MiB and the binning error small for scores spread over their range.
+ * The limit 0.3 is the value of the MVTec AD evaluation protocol (Bergmann
+ * et al., "The MVTec Anomaly Detection Dataset", IJCV 2021) that papers on
+ * MVTec AD and VisA report. 65536 bins keep the two histograms at 1 MiB;
+ * the binned result states its own error bound.
  *
  * @returns `{ integrationLimit: 0.3, bins: 65536 }`, a new object per call.
  */
