@@ -5,4 +5,5 @@ module.exports = {
   ...preset,
   displayName: "deviation-loss",
   rootDir: __dirname,
+  setupFiles: ["<rootDir>/test/support/setup.ts"],
 };

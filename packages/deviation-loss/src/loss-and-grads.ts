@@ -110,50 +110,41 @@ export function computeLossAndGrads(
   const termValues: Record<string, number> = {};
   const grads = {} as Record<Group, Float32Matrix>;
   let total = NaN;
-  const variables: tf.Variable[] = [];
 
-  try {
-    tf.tidy(() => {
-      // Gradients are taken for variables because tf.variableGrads, unlike
-      // tf.grads, accepts a group that no configured term uses; such a group
-      // gets a zero gradient below.
-      for (const group of GROUPS) {
-        const initial = toTensor(batch[BATCH_FIELD[group]] as FeatureArray);
-        variables.push(tf.variable(initial, true));
-      }
-      const [normal, manualAbnormal, learnedAbnormal] =
-        variables as tf.Variable<tf.Rank.R2>[];
+  tf.tidy(() => {
+    const xs = GROUPS.map((group) =>
+      toTensor(batch[BATCH_FIELD[group]] as FeatureArray),
+    );
+
+    const differentiated = (...args: tf.Tensor[]): tf.Scalar => {
+      const [normal, manualAbnormal, learnedAbnormal] = args as tf.Tensor2D[];
       const text = { normal, manualAbnormal, learnedAbnormal };
+      const inputs = prepareLossInputs(batch, text, { featureSource });
+      const evaluation = loss.evaluate(inputs);
+      for (const [label, term] of Object.entries(evaluation.terms)) {
+        termValues[label] = term.dataSync()[0];
+      }
+      // tf.grads rejects an input that the result does not depend on, as
+      // happens for the normal features under a deviation-only loss. Adding
+      // 0 · Σx for every group keeps the value and gives such a group a
+      // zero gradient.
+      const tie = tf.addN(args.map((x) => tf.mul(tf.sum(x), 0)));
+      return tf.add(evaluation.total, tie) as tf.Scalar;
+    };
 
-      const result = tf.variableGrads(() => {
-        const inputs = prepareLossInputs(batch, text, { featureSource });
-        const evaluation = loss.evaluate(inputs);
-        for (const [label, term] of Object.entries(evaluation.terms)) {
-          termValues[label] = term.dataSync()[0];
-        }
-        return evaluation.total;
-      }, variables);
-
-      total = result.value.dataSync()[0];
-      GROUPS.forEach((group, index) => {
-        const variable = variables[index];
-        const grad = result.grads[variable.name];
-        const data =
-          grad === undefined
-            ? new Float32Array(variable.size)
-            : Float32Array.from(grad.dataSync());
-        grads[group] = { data, shape: [...variable.shape] };
-      });
+    const result = tf.valueAndGrads(differentiated)(xs);
+    total = result.value.dataSync()[0];
+    GROUPS.forEach((group, index) => {
+      grads[group] = {
+        data: Float32Array.from(result.grads[index].dataSync()),
+        shape: [...xs[index].shape],
+      };
     });
+  });
 
-    if (options.checkFinite ?? true) {
-      assertFiniteTerms(termValues);
-      assertFiniteGrads(grads, termValues);
-    }
-    return { total, terms: termValues, grads };
-  } finally {
-    for (const variable of variables) {
-      variable.dispose();
-    }
+  if (options.checkFinite ?? true) {
+    assertFiniteTerms(termValues);
+    assertFiniteGrads(grads, termValues);
   }
+  return { total, terms: termValues, grads };
 }

@@ -10,10 +10,6 @@ export const BACKENDS = ["cpu", "wasm"] as const;
 /** A backend name of {@link BACKENDS}. */
 export type BackendName = (typeof BACKENDS)[number];
 
-// tfjs prints a hint to install tfjs-node on first use in Node unless it
-// runs in test mode.
-tf.env().set("IS_TEST", true);
-
 /**
  * Switches tfjs to `name` and waits until it is ready.
  *

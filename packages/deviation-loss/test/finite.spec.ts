@@ -1,0 +1,90 @@
+import * as tf from "@tensorflow/tfjs";
+
+import {
+  assertFiniteTerms,
+  computeLossAndGrads,
+  createLossRegistry,
+  defineLoss,
+  NonFiniteLossError,
+  type LossBatch,
+} from "../src";
+import { empty, matrix } from "./support/arrays";
+
+const batch: LossBatch = {
+  patchFeatures: matrix([[[1, 0]]]),
+  normalText: matrix([[1, 0]]),
+  manualAbnormalText: matrix([[0, 1]]),
+  learnedAbnormalText: empty(2),
+  logitScale: 4.6,
+};
+
+describe("assertFiniteTerms", () => {
+  test("accepts finite terms", () => {
+    expect(() => assertFiniteTerms({ a: 0, b: -3.5 })).not.toThrow();
+  });
+
+  test("names the NaN module", () => {
+    expect(() => assertFiniteTerms({ alignment: 0.7, deviation: NaN })).toThrow(
+      /loss module "deviation" returned NaN; training stopped.*All terms: alignment=0.7, deviation=NaN/,
+    );
+  });
+
+  test("names the infinite module", () => {
+    let error: unknown;
+    try {
+      assertFiniteTerms({ margin: Infinity });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).term).toBe("margin");
+    expect((error as NonFiniteLossError).value).toBe(Infinity);
+  });
+});
+
+describe("computeLossAndGrads finiteness", () => {
+  const exploding = defineLoss({
+    name: "exploding",
+    description: "Returns log(0).",
+    options: {},
+    compute: ({ text }) => tf.log(tf.mul(tf.sum(text.normal), 0)) as tf.Scalar,
+  });
+
+  test("stops on a module returning -Infinity", () => {
+    const loss = createLossRegistry()
+      .register(exploding)
+      .build([{ name: "alignment" }, { name: "exploding" }]);
+    expect(() => computeLossAndGrads(loss, batch)).toThrow(
+      /loss module "exploding" returned -Infinity/,
+    );
+  });
+
+  test("a zero normal feature stops at the first module", () => {
+    const loss = createLossRegistry().build("promptad");
+    const zeroNormal: LossBatch = {
+      ...batch,
+      normalText: matrix([[0, 0]]),
+      learnedAbnormalText: matrix([[1, 1]]),
+    };
+    expect(() => computeLossAndGrads(loss, zeroNormal)).toThrow(
+      /loss module "alignment" returned NaN/,
+    );
+  });
+
+  test("checkFinite false returns the value", () => {
+    const loss = createLossRegistry()
+      .register(exploding)
+      .build([{ name: "exploding" }]);
+    const result = computeLossAndGrads(loss, batch, { checkFinite: false });
+    expect(result.total).toBe(-Infinity);
+  });
+
+  test("no tensors are left after a failure", () => {
+    const loss = createLossRegistry()
+      .register(exploding)
+      .build([{ name: "exploding" }]);
+    const before = tf.memory().numTensors;
+    expect(() => computeLossAndGrads(loss, batch)).toThrow(NonFiniteLossError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
