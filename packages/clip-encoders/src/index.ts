@@ -6,4 +6,5 @@
  */
 
 export * from "./architecture";
+export * from "./checkpoint";
 export * from "./onnx";
