@@ -8,3 +8,4 @@
 export * from "./architecture";
 export * from "./checkpoint";
 export * from "./onnx";
+export * from "./text";
