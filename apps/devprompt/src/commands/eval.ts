@@ -1,0 +1,63 @@
+import {
+  NotWiredError,
+  type CommandDefinition,
+} from "../cli/command-definition";
+import { OPTIONS } from "./shared-options";
+
+/** `devprompt eval`: scores the test set of a trained run and computes metrics. */
+export const evalCommand: CommandDefinition = {
+  name: "eval",
+  summary: "score the test images of a trained run and compute metrics",
+  description:
+    "Computes the textual, visual-memory and fused maps, upsamples and blurs them, scores every test image and compares with the masks. Writes metrics.json (imageAuroc, pixelAuroc, pro, imageAp, pixelAp, imageF1Max, pixelF1Max, in percent), scores.csv and heatmap overlays.",
+  options: [
+    {
+      key: "run",
+      kind: "path",
+      valueName: "run-dir",
+      description: "run directory written by devprompt train",
+      required: true,
+    },
+    {
+      key: "root",
+      kind: "path",
+      valueName: "path",
+      description:
+        "dataset root, when it moved since training (default: the root recorded in the run)",
+    },
+    OPTIONS.device,
+    OPTIONS.outputSize,
+    OPTIONS.blurSigma,
+    {
+      key: "heatmaps",
+      kind: "int",
+      valueName: "n",
+      description: "number of test images to save heatmap overlays (PNG) for",
+      defaultValue: 8,
+      min: 0,
+    },
+    {
+      key: "saveMaps",
+      kind: "boolean",
+      description:
+        "also write each image’s raw maps as float32 .npy (textual, visual and fused on the patch grid, final at the output size) with a manifest",
+      defaultValue: false,
+    },
+    {
+      key: "deviationMap",
+      kind: "boolean",
+      description:
+        "also compute the deviation map |⟨z, ā⟩ − μ| / σ of every image",
+      defaultValue: false,
+    },
+    OPTIONS.overwrite,
+  ],
+  async run() {
+    // TODO: connect the dataset readers, encoders and metrics once their
+    // packages export them.
+    throw new NotWiredError(
+      "eval",
+      "@devprompt/datasets, @devprompt/clip-encoders, @devprompt/prompt-learner and @devprompt/metrics",
+    );
+  },
+};

@@ -1,0 +1,19 @@
+import type { CommandDefinition } from "../cli/command-definition";
+import { benchmarkCommand } from "./benchmark";
+import { checkDataCommand } from "./check-data";
+import { demoCommand } from "./demo";
+import { encodeCommand } from "./encode";
+import { evalCommand } from "./eval";
+import { predictCommand } from "./predict";
+import { trainCommand } from "./train";
+
+/** Every subcommand of `devprompt`, in the order of the help. */
+export const COMMANDS: readonly CommandDefinition[] = [
+  trainCommand,
+  evalCommand,
+  predictCommand,
+  benchmarkCommand,
+  checkDataCommand,
+  demoCommand,
+  encodeCommand,
+];

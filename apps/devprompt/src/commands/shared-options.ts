@@ -1,0 +1,164 @@
+import type { OptionSpec } from "../cli/option-spec";
+import { defaultTrainingHyperparameters } from "../train/training-defaults";
+
+// Defaults of the map pipeline. Source: PromptAD reference code (model.py
+// upsamples to args.resolution = 400 and blurs with
+// scipy.ndimage.gaussian_filter(sigma=4), whose truncate default is 4).
+const OUTPUT_SIZE_PX = 400;
+const BLUR_SIGMA_PX = 4;
+
+/** Dataset layouts the readers understand. */
+export const DATASET_KINDS = ["mvtec", "visa", "folder"] as const;
+
+const training = defaultTrainingHyperparameters();
+
+/** Options shared by several commands, by key. */
+export const OPTIONS = {
+  model: {
+    key: "model",
+    kind: "path",
+    valueName: "dir",
+    description:
+      "CLIP checkpoint folder in the OpenCLIP hub layout (open_clip_config.json + open_clip_model.safetensors)",
+    required: true,
+  },
+  dataset: {
+    key: "dataset",
+    kind: "choice",
+    valueName: "kind",
+    choices: DATASET_KINDS,
+    description: "dataset layout",
+    required: true,
+  },
+  root: {
+    key: "root",
+    kind: "path",
+    valueName: "path",
+    description: "dataset root folder",
+    required: true,
+  },
+  category: {
+    key: "category",
+    kind: "string",
+    valueName: "name",
+    description: "class to use, e.g. bottle; needed for mvtec and visa",
+  },
+  shots: {
+    key: "shots",
+    kind: "int",
+    valueName: "k",
+    description:
+      "number of normal training images (the fixed WinCLIP/PromptAD selection for mvtec and visa)",
+    defaultValue: 1,
+    min: 1,
+  },
+  epochs: {
+    key: "epochs",
+    kind: "int",
+    valueName: "n",
+    description: "training epochs, one SGD step on all shots each",
+    defaultValue: training.epochs,
+    min: 1,
+  },
+  seed: {
+    key: "seed",
+    kind: "int",
+    valueName: "s",
+    description: "random seed of the context initialisation",
+    defaultValue: training.seed,
+  },
+  device: {
+    key: "device",
+    kind: "choice",
+    valueName: "device",
+    choices: ["cpu", "cuda"],
+    description: "ONNX Runtime execution provider for every graph",
+    defaultValue: "cpu",
+  },
+  losses: {
+    key: "losses",
+    kind: "string",
+    valueName: "preset|file",
+    description:
+      "loss preset (devprompt or promptad) or a JSON/YAML file listing loss modules and weights",
+    defaultValue: "devprompt",
+  },
+  learningRate: {
+    key: "learningRate",
+    kind: "number",
+    valueName: "rate",
+    description: "initial SGD learning rate",
+    defaultValue: training.learningRate,
+    min: 0,
+  },
+  minLearningRate: {
+    key: "minLearningRate",
+    kind: "number",
+    valueName: "rate",
+    description:
+      "learning rate the cosine schedule reaches after the last epoch",
+    defaultValue: training.minLearningRate,
+    min: 0,
+  },
+  momentum: {
+    key: "momentum",
+    kind: "number",
+    valueName: "factor",
+    description: "SGD momentum",
+    defaultValue: training.momentum,
+    min: 0,
+  },
+  weightDecay: {
+    key: "weightDecay",
+    kind: "number",
+    valueName: "factor",
+    description: "SGD weight decay",
+    defaultValue: training.weightDecay,
+    min: 0,
+  },
+  selectEpoch: {
+    key: "selectEpoch",
+    kind: "choice",
+    valueName: "rule",
+    choices: ["last", "test-pixel-auroc"],
+    description:
+      "which epoch to keep: the last one, or the one with the best pixel AUROC on the test set as the PromptAD reference code does (looks at test labels; only for reproducing published tables)",
+    defaultValue: "last",
+  },
+  referenceQuirks: {
+    key: "referenceQuirks",
+    kind: "boolean",
+    description:
+      "reproduce the PromptAD reference pipeline exactly: resize every image to 1024 px first, feed test images in BGR order, resize masks 1024 → 400 by nearest neighbour",
+    defaultValue: false,
+  },
+  overwrite: {
+    key: "overwrite",
+    kind: "boolean",
+    description: "replace results already in the output directory",
+    defaultValue: false,
+  },
+  json: {
+    key: "json",
+    kind: "boolean",
+    description: "print the result as JSON on stdout",
+    defaultValue: false,
+  },
+  outputSize: {
+    key: "outputSize",
+    kind: "int",
+    valueName: "px",
+    description: "side of the square anomaly map in pixels",
+    defaultValue: OUTPUT_SIZE_PX,
+    min: 1,
+  },
+  blurSigma: {
+    key: "blurSigma",
+    kind: "number",
+    valueName: "px",
+    description:
+      "standard deviation of the Gaussian blur of the anomaly map, in output pixels (0 turns it off)",
+    defaultValue: BLUR_SIGMA_PX,
+    min: 0,
+  },
+} satisfies Record<string, OptionSpec>;
