@@ -15,6 +15,7 @@ export {
   defaultPreprocess,
 } from "./builtin";
 export {
+  findRegisteredArchitectureName,
   getArchitecture,
   getPreprocess,
   listArchitectures,

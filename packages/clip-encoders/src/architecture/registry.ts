@@ -98,3 +98,37 @@ export function registerArchitecture(
     preprocess: structuredClone(preprocess),
   });
 }
+
+/**
+ * Finds the registered architecture with the same numbers as `arch`, ignoring
+ * its name; used to name an architecture read from a checkpoint config.
+ *
+ * @param arch - Architecture to match.
+ * @returns The first matching name in alphabetical order, or `undefined`.
+ */
+export function findRegisteredArchitectureName(
+  arch: ClipArchitecture,
+): string | undefined {
+  // Explicit field order, so objects built in another key order still match.
+  const key = (a: ClipArchitecture): string =>
+    [
+      a.embedDim,
+      a.activation,
+      a.vision.imageSize,
+      a.vision.patchSize,
+      a.vision.width,
+      a.vision.layers,
+      a.vision.heads,
+      a.vision.mlpRatio,
+      a.text.contextLength,
+      a.text.vocabSize,
+      a.text.width,
+      a.text.heads,
+      a.text.layers,
+      a.text.mlpRatio,
+    ].join(",");
+  const target = key(arch);
+  return listArchitectures().find(
+    (name) => key(records.get(name)!.architecture) === target,
+  );
+}

@@ -5,6 +5,26 @@ export {
   float32ToFloat16Bits,
 } from "./half-float";
 export {
+  HF_CONFIG_FILE,
+  HF_PREPROCESSOR_FILE,
+  HF_WEIGHTS_FILE,
+  expectedHfWeightShapes,
+  hfToOpenClipWeights,
+  isIgnoredHfKey,
+  openClipToHfWeights,
+  parseHfClipConfig,
+  saveHfCheckpoint,
+  toHfClipConfig,
+  toHfPreprocessorConfig,
+} from "./hf-layout";
+export {
+  detectCheckpointLayout,
+  loadCheckpoint,
+  loadCheckpointSync,
+  type CheckpointLayout,
+  type LoadCheckpointOptions,
+} from "./load";
+export {
   parseOpenClipConfig,
   toOpenClipConfig,
   type CheckpointConfig,

@@ -32,7 +32,19 @@ export function findWeightMismatches(
   arch: ClipArchitecture,
   weights: WeightMap,
 ): WeightMismatch[] {
-  const expected = expectedWeightShapes(arch);
+  return findShapeMismatches(expectedWeightShapes(arch), weights);
+}
+
+/**
+ * Compares weights with an explicit name-to-shape map, in the order of
+ * {@link findWeightMismatches}.
+ *
+ * @internal
+ */
+export function findShapeMismatches(
+  expected: Map<string, number[]>,
+  weights: WeightMap,
+): WeightMismatch[] {
   const missing: WeightMismatch[] = [];
   const wrong: WeightMismatch[] = [];
   const unexpected: WeightMismatch[] = [];
