@@ -88,33 +88,36 @@ export function gaussianBlur(
   const kernel = gaussianKernel(options.sigma, options.truncate ?? 4);
   const radius = (kernel.length - 1) / 2;
 
+  const size = kernel.length;
+
+  // Along axis 0: each output row is a weighted sum of whole input rows, so
+  // the inner loop runs over contiguous memory.
   const vertical = new Float32Array(map.length);
   const rowOffsets = offsetTable(height, radius, width);
+  const accumulator = new Float64Array(width);
   for (let y = 0; y < height; y++) {
-    const taps = rowOffsets.subarray(
-      y * kernel.length,
-      (y + 1) * kernel.length,
-    );
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let k = 0; k < kernel.length; k++)
-        sum += kernel[k] * map[taps[k] + x];
-      vertical[y * width + x] = sum;
+    accumulator.fill(0);
+    for (let k = 0; k < size; k++) {
+      const weight = kernel[k];
+      const source = rowOffsets[y * size + k];
+      for (let x = 0; x < width; x++) {
+        accumulator[x] += weight * map[source + x];
+      }
     }
+    vertical.set(accumulator, y * width);
   }
 
+  // Along axis 1: a dot product of the kernel with reflected neighbours.
   const out = new Float32Array(map.length);
   const colOffsets = offsetTable(width, radius, 1);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      const taps = colOffsets.subarray(
-        x * kernel.length,
-        (x + 1) * kernel.length,
-      );
+      const first = x * size;
       let sum = 0;
-      for (let k = 0; k < kernel.length; k++)
-        sum += kernel[k] * vertical[row + taps[k]];
+      for (let k = 0; k < size; k++) {
+        sum += kernel[k] * vertical[row + colOffsets[first + k]];
+      }
       out[row + x] = sum;
     }
   }
