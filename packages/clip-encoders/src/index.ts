@@ -9,3 +9,4 @@ export * from "./architecture";
 export * from "./checkpoint";
 export * from "./onnx";
 export * from "./text";
+export * from "./image";
