@@ -15,8 +15,9 @@ export interface Float32Matrix {
 export type FeatureArray = tf.Tensor | Float32Matrix;
 
 /**
- * One training batch as the trainer holds it. Tensors passed in stay owned
- * by the caller; arrays are copied into tensors that are disposed after use.
+ * One training batch as the trainer stores it. Tensors passed in stay owned
+ * by the caller, and arrays are copied into tensors that are disposed after
+ * use.
  */
 export interface LossBatch {
   /** L2-normalised V-V patch features, [images, patches, dim]. */
@@ -40,7 +41,7 @@ export interface LossBatch {
 
 /** Options of {@link prepareLossInputs}. */
 export interface PrepareOptions {
-  /** Which image features the losses score; `patch` by default. */
+  /** Source of the image features that the losses score; `patch` by default. */
   readonly featureSource?: FeatureSource;
 }
 

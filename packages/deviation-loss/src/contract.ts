@@ -3,18 +3,18 @@ import type * as tf from "@tensorflow/tfjs";
 import type { OptionSpecs } from "./options";
 
 /**
- * Which image features the losses score: `patch` uses the V-V patch tokens
- * (segmentation training); `global` uses the global image embedding g as a
- * map of one patch per image (the "classification" run of PromptAD's
- * reference code).
+ * Source of the image features that the losses score. `patch` uses the V-V
+ * patch tokens (segmentation training). `global` uses the global image
+ * embedding g as a map of one patch per image, as in the "classification"
+ * run of PromptAD's reference code.
  */
 export type FeatureSource = "patch" | "global";
 
 /**
  * Text features of one training step, with the anchors derived from them.
- * The unnormalised features are the tensors that gradients are taken with
- * respect to; the derived tensors are computed from them inside the
- * differentiated function, so gradients flow through the normalisation.
+ * Gradients are taken with respect to the unnormalised features. The derived
+ * tensors are computed from them inside the differentiated function, so
+ * gradients flow through the normalisation.
  */
 export interface TextFeatures {
   /** Normal prompt features, unnormalised, [normalCount, dim]. */
@@ -40,9 +40,9 @@ export interface TextFeatures {
 /** Everything a loss module receives for one training batch. */
 export interface LossInputs {
   /**
-   * The L2-normalised image features that the losses score,
-   * [images, patches, dim]: the V-V patch tokens, or the global embedding
-   * as [images, 1, dim] when `featureSource` is `global`.
+   * The L2-normalised image features that the losses score, of shape
+   * [images, patches, dim]. These are the V-V patch tokens, or the global
+   * embedding as [images, 1, dim] when `featureSource` is `global`.
    */
   readonly patchFeatures: tf.Tensor3D;
   /** L2-normalised global image embeddings g, [images, dim], or `null` when the batch has none. */
@@ -56,7 +56,7 @@ export interface LossInputs {
    * (PromptAD multiplies logits by this raw value, not by its exponential).
    */
   readonly logitScale: number;
-  /** Which features fill `patchFeatures`. */
+  /** Source of the features in `patchFeatures`. */
   readonly featureSource: FeatureSource;
 }
 

@@ -3,7 +3,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { LossInputs, LossModule, LossModuleFactory } from "./contract";
 import { LossConfigError, parseOptions, type OptionSpecs } from "./options";
 
-/** What {@link defineLoss} needs to make a loss module factory. */
+/** Definition of a loss module, the input of {@link defineLoss}. */
 export interface LossDefinition<O> {
   /** Name that configurations use, lower-case words joined by `-`. */
   readonly name: string;

@@ -1,12 +1,12 @@
 /**
  * Typed, validated options of loss modules. Each option is described by an
- * {@link OptionSpec} that parses a raw configuration value (from JSON or
- * YAML) into its typed form or raises an error that says what is expected.
+ * {@link OptionSpec}, which parses a raw configuration value (from JSON or
+ * YAML) into its typed form or raises an error that states what is expected.
  */
 
 /** Description and parser of one option of a loss module. */
 export interface OptionSpec<T> {
-  /** What the option sets, with its unit; shown in docs and errors. */
+  /** Description of the setting and its unit, shown in docs and errors. */
   readonly description: string;
   /** The accepted values in words, e.g. `a number >= 0`. */
   readonly expected: string;
@@ -27,7 +27,7 @@ export type OptionSpecs<O> = { readonly [K in keyof O]: OptionSpec<O[K]> };
 
 /** Bounds and flags of {@link numberOption}. */
 export interface NumberOptionSettings {
-  /** What the option sets, with its unit. */
+  /** Description of the setting and its unit. */
   readonly description: string;
   /** Value used when the configuration omits the option. */
   readonly default: number;

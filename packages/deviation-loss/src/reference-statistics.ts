@@ -9,9 +9,9 @@ export interface ReferenceStatistics {
 }
 
 /**
- * How the reference is obtained: `sampled` draws `samples` numbers from
- * N(0, 1) with `seed` (Deviation Networks, Pang et al., KDD 2019, use 5000
- * draws); `exact` uses μ = 0 and σ = 1.
+ * Recipe of the reference. `sampled` draws `referenceSamples` numbers from
+ * N(0, 1) with `seed`; Deviation Networks (Pang et al., KDD 2019) use 5000
+ * draws. `exact` uses μ = 0 and σ = 1.
  */
 export interface ReferenceSpec {
   /** `sampled` (μ, σ of seeded draws) or `exact` (μ = 0, σ = 1). */

@@ -48,7 +48,8 @@ describe("createRandom", () => {
     const count = 20000;
     for (let i = 0; i < count; i++) {
       const u = random.nextFloat64();
-      expect(u >= 0 && u < 1).toBe(true);
+      expect(u).toBeGreaterThanOrEqual(0);
+      expect(u).toBeLessThan(1);
       sum += u;
     }
     // Standard error of the mean of U(0, 1) is sqrt(1/12 / n) = 0.002.

@@ -30,7 +30,7 @@ REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", 
 OUTPUT = os.path.join(
     REPO_ROOT, "packages", "deviation-loss", "test", "fixtures", "loss-golden.json"
 )
-LOGIT_SCALE = 4.605170185988092  # ln(100), CLIP's stored logit_scale after training
+LOGIT_SCALE = 4.605170185988092  # ln(100), the value at which CLIP training clamps logit_scale
 MASK32 = 0xFFFFFFFF
 
 # The presets, written out from the PromptAD and DevPrompt papers; the tests

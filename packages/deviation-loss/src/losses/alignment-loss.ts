@@ -6,20 +6,20 @@ import { choiceOption } from "../options";
 /** Options of the `alignment` loss. */
 export interface AlignmentOptions {
   /**
-   * How the stored logit scale t multiplies the cosine similarities:
-   * `stored` uses t itself, as PromptAD does; `exp` uses e^t, as CLIP does
-   * at inference.
+   * Multiplier of the cosine similarities. `stored` uses the stored logit
+   * scale t itself, as PromptAD does. `exp` uses e^t, as CLIP does at
+   * inference.
    */
   readonly logitScale: "stored" | "exp";
 }
 
 /**
  * PromptAD's patch-to-prompt cross-entropy. For every patch z of every
- * image the logits are s · [⟨z, n̄⟩, ⟨z, â_1⟩, …, ⟨z, â_M⟩] over the normal
- * anchor and each L2-normalised abnormal feature (manual then learned); the
- * loss is the cross-entropy with the normal class as target, averaged over
- * all images and patches. Labels are not used: every training image is
- * treated as normal.
+ * image, the logits are s · [⟨z, n̄⟩, ⟨z, â_1⟩, …, ⟨z, â_M⟩] over the normal
+ * anchor and each L2-normalised abnormal feature (manual, then learned).
+ * The loss is the cross-entropy with the normal class as target, averaged
+ * over all images and patches. Labels are not used, because every training
+ * image is treated as normal.
  */
 export const alignmentLoss = defineLoss<AlignmentOptions>({
   name: "alignment",

@@ -8,9 +8,9 @@ export interface MarginOptions {
   /** Margin m added inside the hinge, in squared-distance units, >= 0. */
   readonly margin: number;
   /**
-   * Order of reduction: `channel-sum` (default, PromptAD's reference code)
-   * sums squared differences over patches for each channel before the
-   * hinge; `per-patch` applies the hinge to each patch's squared distances.
+   * Order of reduction. `channel-sum` (default, as in PromptAD's reference
+   * code) sums squared differences over patches for each channel before the
+   * hinge. `per-patch` applies the hinge to each patch's squared distances.
    */
   readonly reduction: "channel-sum" | "per-patch";
 }
@@ -46,10 +46,29 @@ export const marginLoss = defineLoss<MarginOptions>({
   },
   compute: (inputs, options) => {
     const z = inputs.patchFeatures;
-    const positive = tf.square(tf.sub(z, inputs.text.normalAnchor));
-    const negative = tf.square(tf.sub(z, inputs.text.abnormalAnchor));
-    const axis = options.reduction === "channel-sum" ? 1 : 2;
-    const gap = tf.sub(tf.sum(positive, axis), tf.sum(negative, axis));
+    const [images, patches, dim] = z.shape;
+    const { normalAnchor, abnormalAnchor } = inputs.text;
+
+    // (z − n̄)² − (z − ā)² = 2 z (ā − n̄) + n̄² − ā², summed over the
+    // reduced axis. The expansion gives the same sums without building two
+    // [images, patches, dim] tensors of squares.
+    const direction = tf.sub(abnormalAnchor, normalAnchor);
+    const anchorSquares = tf.sub(
+      tf.square(normalAnchor),
+      tf.square(abnormalAnchor),
+    );
+    let gap: tf.Tensor;
+    if (options.reduction === "channel-sum") {
+      const patchSum = tf.sum(z, 1);
+      gap = tf.add(
+        tf.mul(tf.mul(patchSum, direction), 2),
+        tf.mul(anchorSquares, patches),
+      );
+    } else {
+      const rows = tf.reshape(z, [images * patches, dim]);
+      const projection = tf.matMul(rows, tf.reshape(direction, [dim, 1]));
+      gap = tf.add(tf.mul(projection, 2), tf.sum(anchorSquares));
+    }
     return tf.mean(tf.relu(tf.add(gap, options.margin))) as tf.Scalar;
   },
 });

@@ -25,7 +25,7 @@ export function matrix(values: Nested[]): Float32Matrix {
   return { data: Float32Array.from(flat), shape };
 }
 
-/** A [0, dim] matrix: a prompt group without prompts. */
+/** Builds a [0, dim] matrix, a prompt group without prompts. */
 export function empty(dim: number): Float32Matrix {
   return { data: new Float32Array(0), shape: [0, dim] };
 }
