@@ -1,8 +1,8 @@
 /** Jest settings for @devprompt/datasets; the shared parts live in jest.preset.cjs. */
-const preset = require('../../jest.preset.cjs');
+const preset = require("../../jest.preset.cjs");
 
 module.exports = {
   ...preset,
-  displayName: 'datasets',
+  displayName: "datasets",
   rootDir: __dirname,
 };

@@ -1,5 +1,0 @@
-import { PACKAGE_NAME } from './index';
-
-test('package name', () => {
-  expect(PACKAGE_NAME).toBe('@devprompt/datasets');
-});

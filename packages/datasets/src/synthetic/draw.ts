@@ -1,0 +1,230 @@
+/**
+ * Drawing primitives of the synthetic dataset generator: base images
+ * (textures and objects) and defect masks. Every function is a pure
+ * function of its arguments and a seeded random source.
+ */
+
+/** Random source returning floats in [0, 1). */
+export type Random = () => number;
+
+/** Look of a synthetic class, drawn once per dataset from the seed. */
+export interface ClassStyle {
+  /** `texture`: periodic surface; `object`: a disc on a plain background. */
+  kind: "texture" | "object";
+  /** Base RGB colour, 0..255. */
+  colour: [number, number, number];
+  /** Grating frequencies in cycles per image side, and their angles in radians. */
+  gratings: { frequency: number; angle: number; amplitude: number }[];
+  /** Disc radius as a fraction of the image side (objects only). */
+  radius: number;
+}
+
+/** Background colour around objects, RGB. */
+const BACKGROUND: [number, number, number] = [40, 40, 46];
+
+/** Draws the style of a class. */
+export function drawClassStyle(
+  kind: "texture" | "object",
+  random: Random,
+): ClassStyle {
+  const gratings = Array.from({ length: 3 }, () => ({
+    frequency: 3 + random() * 9,
+    angle: random() * Math.PI,
+    amplitude: 12 + random() * 18,
+  }));
+  return {
+    kind,
+    colour: [90 + random() * 80, 90 + random() * 80, 90 + random() * 80],
+    gratings,
+    radius: 0.28 + random() * 0.1,
+  };
+}
+
+/**
+ * Renders one normal image of a class: the class pattern with a random
+ * phase and offset per image plus mild pixel noise.
+ *
+ * @returns RGB bytes (HWC) and, for objects, the disc mask where defects may go.
+ */
+export function renderNormal(
+  style: ClassStyle,
+  size: number,
+  random: Random,
+): { rgb: Uint8Array; region: Uint8Array } {
+  const rgb = new Uint8Array(size * size * 3);
+  const region = new Uint8Array(size * size);
+  const phases = style.gratings.map(() => random() * 2 * Math.PI);
+  const cx = size * (0.5 + (random() - 0.5) * 0.06);
+  const cy = size * (0.5 + (random() - 0.5) * 0.06);
+  const radius = style.radius * size;
+
+  // sin(u + v) = sin u cos v + cos u sin v separates each grating into
+  // per-column and per-row tables, so no trigonometry runs per pixel.
+  const tables = style.gratings.map((g, k) => {
+    const omega = (2 * Math.PI * g.frequency) / size;
+    const xs = new Float64Array(size * 2);
+    const ys = new Float64Array(size * 2);
+    for (let t = 0; t < size; t++) {
+      const u = omega * t * Math.cos(g.angle) + phases[k];
+      const v = omega * t * Math.sin(g.angle);
+      xs[t * 2] = g.amplitude * Math.sin(u);
+      xs[t * 2 + 1] = g.amplitude * Math.cos(u);
+      ys[t * 2] = Math.cos(v);
+      ys[t * 2 + 1] = Math.sin(v);
+    }
+    return { xs, ys };
+  });
+
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      let shade = 0;
+      for (const { xs, ys } of tables) {
+        shade += xs[x * 2] * ys[y * 2] + xs[x * 2 + 1] * ys[y * 2 + 1];
+      }
+      let base = style.colour;
+      if (style.kind === "object") {
+        const d = Math.hypot(x - cx, y - cy);
+        if (d <= radius) {
+          region[i] = 1;
+          shade = shade * 0.4 + 40 * (1 - d / radius);
+        } else {
+          base = BACKGROUND;
+          shade *= 0.1;
+        }
+      } else {
+        region[i] = 1;
+      }
+      const noise = (random() - 0.5) * 8;
+      for (let c = 0; c < 3; c++) {
+        rgb[i * 3 + c] = Math.max(
+          0,
+          Math.min(255, Math.round(base[c] + shade + noise)),
+        );
+      }
+    }
+  }
+  return { rgb, region };
+}
+
+/** Defect kinds the generator draws. */
+export type SyntheticDefect = "scratch" | "spot" | "crack";
+
+function stamp(
+  mask: Uint8Array,
+  size: number,
+  x: number,
+  y: number,
+  radius: number,
+): void {
+  const r = Math.ceil(radius);
+  for (let dy = -r; dy <= r; dy++) {
+    for (let dx = -r; dx <= r; dx++) {
+      if (dx * dx + dy * dy > radius * radius) continue;
+      const px = Math.round(x + dx);
+      const py = Math.round(y + dy);
+      if (px >= 0 && py >= 0 && px < size && py < size)
+        mask[py * size + px] = 1;
+    }
+  }
+}
+
+/** A point of `region` chosen at random (rejection sampling, then any point). */
+function pointIn(
+  region: Uint8Array,
+  size: number,
+  random: Random,
+): [number, number] {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const x = Math.floor(size * (0.15 + random() * 0.7));
+    const y = Math.floor(size * (0.15 + random() * 0.7));
+    if (region[y * size + x]) return [x, y];
+  }
+  const i = region.indexOf(1);
+  return [i % size, Math.floor(i / size)];
+}
+
+/**
+ * Draws the mask of one defect inside `region`.
+ *
+ * @returns A size·size mask with 1 on defect pixels (never empty).
+ */
+export function drawDefectMask(
+  kind: SyntheticDefect,
+  region: Uint8Array,
+  size: number,
+  random: Random,
+): Uint8Array {
+  const mask = new Uint8Array(size * size);
+  let [x, y] = pointIn(region, size, random);
+  if (kind === "spot") {
+    const rx = size * (0.03 + random() * 0.05);
+    const ry = size * (0.03 + random() * 0.05);
+    const angle = random() * Math.PI;
+    const r = Math.ceil(Math.max(rx, ry));
+    for (let dy = -r; dy <= r; dy++) {
+      for (let dx = -r; dx <= r; dx++) {
+        const u = dx * Math.cos(angle) + dy * Math.sin(angle);
+        const v = -dx * Math.sin(angle) + dy * Math.cos(angle);
+        if ((u * u) / (rx * rx) + (v * v) / (ry * ry) > 1) continue;
+        const px = x + dx;
+        const py = y + dy;
+        if (px >= 0 && py >= 0 && px < size && py < size)
+          mask[py * size + px] = 1;
+      }
+    }
+  } else if (kind === "scratch") {
+    const angle = random() * Math.PI;
+    const length = size * (0.25 + random() * 0.3);
+    const width = Math.max(1, size / 128);
+    const steps = Math.ceil(length * 2);
+    for (let s = 0; s <= steps; s++) {
+      const t = s / steps - 0.5;
+      stamp(
+        mask,
+        size,
+        x + t * length * Math.cos(angle),
+        y + t * length * Math.sin(angle),
+        width,
+      );
+    }
+  } else {
+    // A crack is a random walk with a slowly turning heading.
+    let heading = random() * 2 * Math.PI;
+    const steps = Math.ceil(size * (0.4 + random() * 0.3));
+    const width = Math.max(0.8, size / 200);
+    for (let s = 0; s < steps; s++) {
+      stamp(mask, size, x, y, width);
+      heading += (random() - 0.5) * 0.9;
+      x += Math.cos(heading);
+      y += Math.sin(heading);
+    }
+  }
+  for (let i = 0; i < mask.length; i++) mask[i] &= region[i];
+  if (mask.indexOf(1) < 0) {
+    const [px, py] = pointIn(region, size, random);
+    mask[py * size + px] = 1;
+  }
+  return mask;
+}
+
+/**
+ * Paints a defect: every masked pixel gets a colour far from the
+ * surrounding image (darker for spots and cracks, shifted by 110 levels
+ * for scratches), so the mask is exactly the set of changed pixels.
+ */
+export function paintDefect(
+  rgb: Uint8Array,
+  mask: Uint8Array,
+  kind: SyntheticDefect,
+): void {
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    for (let c = 0; c < 3; c++) {
+      const v = rgb[i * 3 + c];
+      // Each branch changes the value by at least 45 levels.
+      if (kind === "scratch") rgb[i * 3 + c] = v >= 140 ? v - 110 : v + 110;
+      else rgb[i * 3 + c] = v >= 60 ? Math.round(v * 0.25) : v + 120;
+    }
+  }
+}
