@@ -1,10 +1,11 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Write golden values and gradients of the loss modules of
 @devprompt/deviation-loss, computed independently with PyTorch in float64.
 
-Usage (from the repository root, needs Debian's python3-torch):
+Usage (from the repository root, with the Debian interpreter that
+python3-torch installs into):
 
-    python3 tools/golden/losses/make_loss_fixtures.py
+    /usr/bin/python3 tools/golden/losses/make_loss_fixtures.py
 
 It writes packages/deviation-loss/test/fixtures/loss-golden.json. The
 TypeScript tests read that file and never run Python.
@@ -101,9 +102,10 @@ def gaussian_samples(count, seed):
 
 
 def reference_statistics(options):
-    if options["reference"] == "exact":
+    if options.get("reference", "sampled") == "exact":
         return 0.0, 1.0
-    draws = np.array(gaussian_samples(options["referenceSamples"], options["seed"]))
+    count = options.get("referenceSamples", 5000)
+    draws = np.array(gaussian_samples(count, options.get("seed", 111)))
     return float(draws.mean()), float(draws.std(ddof=0))
 
 
@@ -253,19 +255,22 @@ def random_inputs(seed, images, patches, dim, counts, labels, with_global=False)
 
 
 def tie_inputs():
-    """Patch features with exact ties in |s(p)| at the top of the ranking:
-    patch 6 lies near the abnormal anchor, patch 5 copies it and patch 2 is
-    its negation, so their absolute scores are equal and the largest."""
-    inputs = random_inputs(29, 1, 8, 4, (1, 2, 2), [0])
-    abnormal = np.concatenate([inputs["manualAbnormalText"], inputs["learnedAbnormalText"]])
-    a_bar = abnormal.mean(axis=0)
-    a_bar /= np.linalg.norm(a_bar)
-    near = a_bar + 0.1 * np.array([0.3, -0.2, 0.1, 0.25])
-    near = f32(near / np.linalg.norm(near))
+    """Patch features whose |s(p)| ties exactly at the top of the ranking.
+    The abnormal features (0, 0, 0, 2) and (0, 0, 0, 4) give ā = (0, 0, 0, 1)
+    exactly, so s(p) is the last component of z_p, computed without rounding
+    in float32 and float64 alike. Patches 2, 5 and 6 have |s| = 0.8 but
+    different components orthogonal to ā, so which of them enters the Top-K
+    changes the gradient."""
+    inputs = random_inputs(32, 1, 8, 4, (1, 1, 1), [0])
+    inputs["manualAbnormalText"] = f32([[0.0, 0.0, 0.0, 2.0]])
+    inputs["learnedAbnormalText"] = f32([[0.0, 0.0, 0.0, 4.0]])
     z = inputs["patchFeatures"].copy()
-    z[0, 6] = near
-    z[0, 5] = near
-    z[0, 2] = -near
+    z[0, 2] = f32([0.0, 0.6, 0.0, 0.8])
+    z[0, 5] = f32([0.6, 0.0, 0.0, 0.8])
+    z[0, 6] = f32([0.0, 0.0, 0.6, -0.8])
+    others = [p for p in range(8) if p not in (2, 5, 6)]
+    if np.abs(z[0, others, 3]).max() > 0.7:
+        raise SystemExit("a random patch scores above 0.7; pick another seed")
     inputs["patchFeatures"] = z
     return inputs
 
@@ -379,6 +384,7 @@ def main():
     with os.fdopen(handle, "w") as stream:
         json.dump(document, stream, indent=1)
         stream.write("\n")
+    os.chmod(temporary, 0o644)  # mkstemp creates files readable by the owner only
     os.replace(temporary, OUTPUT)
     print(f"wrote {len(out_cases)} cases to {os.path.relpath(OUTPUT, REPO_ROOT)}", file=sys.stderr)
 
