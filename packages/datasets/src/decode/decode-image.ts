@@ -119,25 +119,37 @@ export async function decodeImage(
   try {
     const metadata = await sharp(bytes).metadata();
     if (metadata.hasAlpha) warnAlpha(options.logger, name);
+    const sixteenBit = metadata.depth === "ushort";
+    // 16-bit files are read as 16-bit RGB and scaled here, because sharp's
+    // own 8-bit conversion truncates (v >> 8) instead of rounding v / 257.
     const { data, info } = await sharp(bytes, { failOn: "warning" })
       .autoOrient()
       .removeAlpha()
-      .toColourspace("srgb")
-      .raw({ depth: "uchar" })
+      .toColourspace(sixteenBit ? "rgb16" : "srgb")
+      .raw({ depth: sixteenBit ? "ushort" : "uchar" })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) {
       throw new Error(
         `expected 3 channels after conversion, got ${info.channels}`,
       );
     }
-    return {
-      width: info.width,
-      height: info.height,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    };
+    const pixels = sixteenBit
+      ? scaleTo8Bit(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { width: info.width, height: info.height, data: pixels };
   } catch (error) {
     throw new ImageDecodeError(name, format, reasonOf(error));
   }
+}
+
+/** Converts native-endian 16-bit samples to 8 bits, rounding v / 257. */
+function scaleTo8Bit(data: Buffer): Uint8Array {
+  const wide = new Uint16Array(
+    data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  );
+  const out = new Uint8Array(wide.length);
+  for (let i = 0; i < wide.length; i++) out[i] = Math.round(wide[i] / 257);
+  return out;
 }
 
 function warnAlpha(logger: Logger | undefined, name: string): void {
@@ -181,11 +193,11 @@ export async function decodeMask(source: ImageSource): Promise<GrayImage> {
     try {
       const metadata = await sharp(bytes).metadata();
       const sixteenBit = metadata.depth === "ushort";
-      const colourChannels =
-        (metadata.channels ?? 1) - (metadata.hasAlpha ? 1 : 0);
-      let pipeline = sharp(bytes, { failOn: "warning" }).autoOrient();
-      if (metadata.hasAlpha) pipeline = pipeline.removeAlpha();
-      const { data, info } = await pipeline
+      // Converting to RGB before reading keeps every mask at 3 channels.
+      const { data, info } = await sharp(bytes, { failOn: "warning" })
+        .autoOrient()
+        .removeAlpha()
+        .toColourspace(sixteenBit ? "rgb16" : "srgb")
         .raw({ depth: sixteenBit ? "ushort" : "uchar" })
         .toBuffer({ resolveWithObject: true });
       const channels = info.channels;
@@ -201,9 +213,6 @@ export async function decodeMask(source: ImageSource): Promise<GrayImage> {
         }
       } else {
         values = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      }
-      if (channels < colourChannels) {
-        throw new Error(`expected ${colourChannels} channels, got ${channels}`);
       }
       pixels = {
         width: info.width,

@@ -140,7 +140,16 @@ export async function openDataset(
   const issues: PairingIssue[] = [...listing.issues];
   const checkFiles = options.format !== "visa" || (options.checkFiles ?? true);
   if ((options.checkMaskSizes ?? true) && checkFiles) {
-    issues.push(...(await checkMaskSizes(listing.test)));
+    // Files already reported as missing are not probed a second time.
+    const missing = new Set(
+      issues
+        .filter((issue) => issue.kind === "missing-file")
+        .map((issue) => issue.maskPath ?? issue.imagePath),
+    );
+    const present = listing.test.filter(
+      (r) => !missing.has(r.path) && !missing.has(r.maskPath ?? undefined),
+    );
+    issues.push(...(await checkMaskSizes(present)));
   }
 
   const { selection, shots } = selectShots(listing.train, className, {
