@@ -9,3 +9,9 @@ test("public entry exposes the registry and weight shapes", () => {
       .get("logit_scale"),
   ).toEqual([]);
 });
+
+test("public entry exposes checkpoints and the tokenizer", () => {
+  expect(typeof api.loadCheckpoint).toBe("function");
+  expect(typeof api.writeRandomCheckpoint).toBe("function");
+  expect(api.ClipTokenizer.fromPackage().encode("a cat")).toEqual([320, 2368]);
+});
