@@ -7,6 +7,7 @@
 
 export * from "./architecture";
 export * from "./checkpoint";
+export * from "./tokenizer";
 export * from "./onnx";
 export * from "./text";
 export * from "./image";
