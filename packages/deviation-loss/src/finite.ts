@@ -1,18 +1,28 @@
-/** Error raised when a loss term is NaN or infinite; training must stop. */
+/** Error raised when a loss term or its gradient is NaN or infinite. */
 export class NonFiniteLossError extends Error {
-  /** Label of the term that is not finite (the module name unless relabelled). */
+  /** Label of the offending term (the module name unless relabelled). */
   readonly term: string;
   /** The value found: NaN, Infinity or -Infinity. */
   readonly value: number;
+  /** Whether the term's value or its gradient is not finite. */
+  readonly part: "value" | "gradient";
 
   /**
    * @param term - label of the offending term
-   * @param value - its value
+   * @param value - the non-finite number found
+   * @param part - `value` when the term itself is not finite, `gradient`
+   *   when only its gradient is
    * @param detail - extra context for the message, such as all term values
    */
-  constructor(term: string, value: number, detail = "") {
+  constructor(
+    term: string,
+    value: number,
+    part: "value" | "gradient" = "value",
+    detail = "",
+  ) {
+    const what = part === "value" ? "returned" : "has a gradient containing";
     super(
-      `loss module "${term}" returned ${value}; training stopped because the ` +
+      `loss module "${term}" ${what} ${value}; training stopped because the ` +
         "update would corrupt the prompts. Check the inputs of this module " +
         "(zero-length text features, NaN image features) or lower the " +
         `learning rate.${detail}`,
@@ -20,6 +30,7 @@ export class NonFiniteLossError extends Error {
     this.name = "NonFiniteLossError";
     this.term = term;
     this.value = value;
+    this.part = part;
   }
 }
 
@@ -42,7 +53,7 @@ export function assertFiniteTerms(
       const all = Object.entries(terms)
         .map(([name, v]) => `${name}=${v}`)
         .join(", ");
-      throw new NonFiniteLossError(term, value, ` All terms: ${all}.`);
+      throw new NonFiniteLossError(term, value, "value", ` All terms: ${all}.`);
     }
   }
 }

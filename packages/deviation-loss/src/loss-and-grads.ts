@@ -8,7 +8,7 @@ import {
   type Float32Matrix,
   type LossBatch,
 } from "./batch";
-import type { CompositeLoss } from "./composite-loss";
+import { CompositeLoss } from "./composite-loss";
 import type { FeatureSource } from "./contract";
 import { assertFiniteTerms, NonFiniteLossError } from "./finite";
 
@@ -55,22 +55,40 @@ const BATCH_FIELD: Record<Group, keyof LossBatch> = {
   learnedAbnormal: "learnedAbnormalText",
 };
 
-function assertFiniteGrads(
-  grads: TextFeatureGrads,
-  terms: Record<string, number>,
-): void {
+function firstNonFinite(grads: TextFeatureGrads): number | undefined {
   for (const group of GROUPS) {
     const bad = grads[group].data.find((value) => !Number.isFinite(value));
     if (bad !== undefined) {
-      const labels = Object.keys(terms).join(", ");
-      throw new NonFiniteLossError(
-        labels,
-        bad,
-        ` The gradient with respect to the ${group} text features contains ` +
-          `${bad} although every term is finite.`,
-      );
+      return bad;
     }
   }
+  return undefined;
+}
+
+// Runs when the total's gradient is not finite but every term is. The total
+// does not say which module is at fault, so each term is differentiated
+// alone; this costs one extra pass per term, on the failure path only.
+function findNonFiniteGradient(
+  loss: CompositeLoss,
+  batch: LossBatch,
+  featureSource: FeatureSource,
+  bad: number,
+): NonFiniteLossError {
+  for (const term of loss.terms) {
+    const alone = new CompositeLoss([{ ...term, weight: 1 }]);
+    const single = evaluateWithGrads(alone, batch, featureSource);
+    const value = firstNonFinite(single.grads);
+    if (value !== undefined) {
+      return new NonFiniteLossError(term.label, value, "gradient");
+    }
+  }
+  const labels = loss.labels.join(", ");
+  return new NonFiniteLossError(
+    labels,
+    bad,
+    "gradient",
+    " No single term reproduces it, so it comes from the weighted sum.",
+  );
 }
 
 /**
@@ -85,8 +103,8 @@ function assertFiniteGrads(
  * @param batch - features, labels and logit scale of one batch
  * @param options - feature source and whether to check finiteness
  * @returns the total, the unweighted terms and the three gradients
- * @throws NonFiniteLossError naming the module whose value is NaN or
- *   infinite (when `checkFinite` is on)
+ * @throws NonFiniteLossError naming the module whose value or gradient is
+ *   NaN or infinite (when `checkFinite` is on)
  * @example
  * ```ts
  * const { total, terms, grads } = computeLossAndGrads(buildLoss('devprompt'), {
@@ -107,6 +125,23 @@ export function computeLossAndGrads(
   const featureSource = options.featureSource ?? "patch";
   validateLossBatch(batch, featureSource);
 
+  const result = evaluateWithGrads(loss, batch, featureSource);
+
+  if (options.checkFinite ?? true) {
+    assertFiniteTerms(result.terms);
+    const bad = firstNonFinite(result.grads);
+    if (bad !== undefined) {
+      throw findNonFiniteGradient(loss, batch, featureSource, bad);
+    }
+  }
+  return result;
+}
+
+function evaluateWithGrads(
+  loss: CompositeLoss,
+  batch: LossBatch,
+  featureSource: FeatureSource,
+): LossAndGrads {
   const termValues: Record<string, number> = {};
   const grads = {} as Record<Group, Float32Matrix>;
   let total = NaN;
@@ -142,9 +177,5 @@ export function computeLossAndGrads(
     });
   });
 
-  if (options.checkFinite ?? true) {
-    assertFiniteTerms(termValues);
-    assertFiniteGrads(grads, termValues);
-  }
   return { total, terms: termValues, grads };
 }

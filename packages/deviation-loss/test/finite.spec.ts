@@ -88,3 +88,40 @@ describe("computeLossAndGrads finiteness", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe("non-finite gradients", () => {
+  // sqrt(Σ 0 · x) is 0 but its gradient is 0.5 / sqrt(0) · 0 = NaN.
+  const kink = defineLoss({
+    name: "sqrt-kink",
+    description: "Finite value, NaN gradient.",
+    options: {},
+    compute: ({ text }) => tf.sqrt(tf.sum(tf.mul(text.normal, 0))) as tf.Scalar,
+  });
+
+  test("names the module with the bad gradient", () => {
+    const loss = createLossRegistry()
+      .register(kink)
+      .build([{ name: "alignment" }, { name: "sqrt-kink", weight: 0.5 }]);
+    let error: unknown;
+    try {
+      computeLossAndGrads(loss, batch);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).term).toBe("sqrt-kink");
+    expect((error as NonFiniteLossError).part).toBe("gradient");
+    expect((error as Error).message).toMatch(
+      /loss module "sqrt-kink" has a gradient containing NaN/,
+    );
+  });
+
+  test("checkFinite false returns the NaN gradient", () => {
+    const loss = createLossRegistry()
+      .register(kink)
+      .build([{ name: "sqrt-kink" }]);
+    const result = computeLossAndGrads(loss, batch, { checkFinite: false });
+    expect(result.total).toBe(0);
+    expect(Number.isNaN(result.grads.normal.data[0])).toBe(true);
+  });
+});
