@@ -1,13 +1,18 @@
 import { BinaryMetrics, F1MaxResult, MetricResult } from "./metric-result";
+import {
+  ThresholdCounts,
+  countNegativesBySearch,
+  distinctValues,
+} from "./threshold-counts";
 import { sweepBinaryMetrics } from "./threshold-sweep";
 
 /** Label of one sample: 1 or `true` is anomalous, 0 or `false` is normal. */
 export type BinaryLabel = number | boolean;
 
-function splitByLabel(
+function countThresholds(
   scores: ArrayLike<number>,
   labels: ArrayLike<BinaryLabel>,
-): { positives: Float64Array; negatives: Float64Array } {
+): ThresholdCounts {
   if (scores.length !== labels.length) {
     throw new RangeError(
       `scores and labels must have the same length; got ${scores.length} scores and ${labels.length} labels`,
@@ -42,9 +47,14 @@ function splitByLabel(
     else negatives[n++] = score + 0;
   }
 
-  positives.sort();
-  negatives.sort();
-  return { positives, negatives };
+  const distinct = distinctValues(positives.sort());
+  return {
+    values: distinct.values,
+    positives: distinct.counts,
+    ...countNegativesBySearch(distinct.values, negatives),
+    positiveTotal: positives.length,
+    negativeTotal: negatives.length,
+  };
 }
 
 /**
@@ -72,8 +82,7 @@ export function binaryMetrics(
   scores: ArrayLike<number>,
   labels: ArrayLike<BinaryLabel>,
 ): BinaryMetrics {
-  const { positives, negatives } = splitByLabel(scores, labels);
-  return sweepBinaryMetrics(positives, negatives);
+  return sweepBinaryMetrics(countThresholds(scores, labels));
 }
 
 /**

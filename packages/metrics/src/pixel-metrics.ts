@@ -7,10 +7,16 @@ import {
   BinnedAuproResult,
   binnedAupro,
   defaultAuproOptions,
+  inverseSizes,
   resolveLimit,
   sweepExactAupro,
 } from "./pro-curve";
 import { radixSortScores } from "./radix-sort";
+import {
+  ThresholdCounts,
+  countFloat32Negatives,
+  distinctValues,
+} from "./threshold-counts";
 import { sweepBinaryMetrics } from "./threshold-sweep";
 
 /** A row-major 2-D grid of numbers: an anomaly map or a ground-truth mask. */
@@ -66,9 +72,13 @@ function checkMaskValues(mask: PixelGrid, image: string): void {
  * over the 8-connected regions of the masks.
  *
  * Each pixel costs 4 bytes (its float32 score), anomalous pixels 4 more
- * (their region id). The first exact metric sorts the scores once, with a
- * radix sort that needs about two more copies of the scores while it runs;
- * later calls reuse the order until more images are added.
+ * (their region id). The first exact metric radix-sorts the anomalous
+ * pixels only (about 16 more bytes each while it runs) and counts the normal
+ * pixels against their distinct scores in one pass without sorting them;
+ * later calls reuse these counts until more images are added.
+ *
+ * NOTE: the cost grows with the number of anomalous pixels, so data in which
+ * most pixels are anomalous is slower than data with few, though still exact.
  *
  * Scores are stored as float32: scores that differ only beyond float32
  * precision become ties. Mask pixels with a value `> 0` are anomalous (so
@@ -88,7 +98,7 @@ export class PixelMetricAccumulator {
   private regionChunks: Uint32Array[] = [];
   private negativeChunks: Float32Array[] = [];
   private readonly regionSizes: number[] = [];
-  private sorted = false;
+  private counts: ThresholdCounts | undefined;
   private images = 0;
   private normalPixels = 0;
   private anomalousPixels = 0;
@@ -183,28 +193,33 @@ export class PixelMetricAccumulator {
     this.anomalousPixels += positives.length;
     this.normalPixels += negatives.length;
     this.images++;
-    this.sorted = false;
+    this.counts = undefined;
   }
 
-  /** Sorts the scores into one chunk per class, once per batch of adds. */
-  private sortScores(): {
-    positives: Float32Array;
-    regions: Uint32Array;
-    negatives: Float32Array;
-  } {
-    if (!this.sorted) {
-      const positive = radixSortScores(this.positiveChunks, this.regionChunks);
-      const negative = radixSortScores(this.negativeChunks);
-      this.positiveChunks = [positive.scores];
-      this.regionChunks = [positive.payload ?? new Uint32Array(0)];
-      this.negativeChunks = [negative.scores];
-      this.sorted = true;
-    }
-    return {
-      positives: this.positiveChunks[0],
-      regions: this.regionChunks[0],
-      negatives: this.negativeChunks[0],
+  /**
+   * Builds the counts at the distinct anomalous scores, once per batch of
+   * adds: sorts the anomalous pixels (with their region ids) and counts the
+   * normal pixels against them without sorting those.
+   */
+  private thresholdCounts(): ThresholdCounts {
+    if (this.counts) return this.counts;
+
+    const sorted = radixSortScores(this.positiveChunks, this.regionChunks);
+    const regions = sorted.payload ?? new Uint32Array(0);
+    this.positiveChunks = [sorted.scores];
+    this.regionChunks = [regions];
+
+    const shares = inverseSizes(Uint32Array.from(this.regionSizes));
+    const distinct = distinctValues(sorted.scores, (k) => shares[regions[k]]);
+    this.counts = {
+      values: distinct.values,
+      positives: distinct.counts,
+      regionOverlap: distinct.weights,
+      ...countFloat32Negatives(distinct.values, this.negativeChunks),
+      positiveTotal: this.anomalousPixels,
+      negativeTotal: this.normalPixels,
     };
+    return this.counts;
   }
 
   /**
@@ -217,8 +232,7 @@ export class PixelMetricAccumulator {
    *   undefined metrics are `NaN` with a reason.
    */
   binaryMetrics(): BinaryMetrics {
-    const { positives, negatives } = this.sortScores();
-    return sweepBinaryMetrics(positives, negatives);
+    return sweepBinaryMetrics(this.thresholdCounts());
   }
 
   /**
@@ -267,14 +281,7 @@ export class PixelMetricAccumulator {
    */
   aupro(options?: AuproOptions): AuproResult {
     const limit = resolveLimit(options);
-    const { positives, regions, negatives } = this.sortScores();
-    return sweepExactAupro(
-      positives,
-      regions,
-      negatives,
-      this.proData(),
-      limit,
-    );
+    return sweepExactAupro(this.thresholdCounts(), this.proData(), limit);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { MetricResult, undefinedMetric } from "./metric-result";
+import { ThresholdCounts } from "./threshold-counts";
 
 /** Area under the PRO curve up to a false-positive-rate limit. */
 export interface AuproResult extends MetricResult {
@@ -118,28 +119,31 @@ function undefinedAupro(data: ProData, limit: number): AuproResult | undefined {
   return undefined;
 }
 
-function inverseSizes(regionSizes: Uint32Array): Float64Array {
+/**
+ * Returns 1 / pixel count of each region: a pixel's share of its region.
+ *
+ * @internal
+ */
+export function inverseSizes(regionSizes: Uint32Array): Float64Array {
   const inverse = new Float64Array(regionSizes.length);
   for (let r = 0; r < regionSizes.length; r++) inverse[r] = 1 / regionSizes[r];
   return inverse;
 }
 
 /**
- * Computes the exact AUPRO from sorted scores, one curve point per distinct
- * threshold.
+ * Computes the exact AUPRO from per-threshold counts, one curve point per
+ * distinct positive score and one per gap of negatives between them (the
+ * points in such a gap lie on one horizontal line, so they add the same
+ * area as one segment).
  *
- * @param positives - Anomalous pixel scores, ascending.
- * @param positiveRegions - Region id of each entry of `positives`.
- * @param negatives - Normal pixel scores, ascending.
+ * @param counts - Counts with `regionOverlap` (summed 1 / region size).
  * @param data - Region sizes and the normal pixel count.
  * @param limit - FPR limit in (0, 1].
  *
  * @internal
  */
 export function sweepExactAupro(
-  positives: Float32Array,
-  positiveRegions: Uint32Array,
-  negatives: Float32Array,
+  counts: ThresholdCounts,
   data: ProData,
   limit: number,
 ): AuproResult {
@@ -147,28 +151,23 @@ export function sweepExactAupro(
   if (undefinedResult) return undefinedResult;
 
   const regionCount = data.regionSizes.length;
-  const weights = inverseSizes(data.regionSizes);
+  const normalCount = data.normalCount;
+  const { values, negativesEqual, negativesBelow } = counts;
+  const overlap = counts.regionOverlap ?? new Float64Array(values.length);
   const curve = new LimitedTrapezoid(limit);
-  let i = positives.length - 1;
-  let j = negatives.length - 1;
-  let falsePositives = 0;
+
+  let falsePositives = negativesBelow[values.length];
   let overlapSum = 0;
+  if (falsePositives > 0) curve.add(falsePositives / normalCount, 0);
+  for (let d = values.length - 1; d >= 0 && !curve.done; d--) {
+    falsePositives += negativesEqual[d];
+    overlapSum += overlap[d];
+    curve.add(falsePositives / normalCount, overlapSum / regionCount);
 
-  while (!curve.done && (i >= 0 || j >= 0)) {
-    let threshold: number;
-    if (i < 0) threshold = negatives[j];
-    else if (j < 0) threshold = positives[i];
-    else threshold = positives[i] > negatives[j] ? positives[i] : negatives[j];
-
-    while (i >= 0 && positives[i] === threshold) {
-      overlapSum += weights[positiveRegions[i]];
-      i--;
+    if (negativesBelow[d] > 0 && !curve.done) {
+      falsePositives += negativesBelow[d];
+      curve.add(falsePositives / normalCount, overlapSum / regionCount);
     }
-    while (j >= 0 && negatives[j] === threshold) {
-      falsePositives++;
-      j--;
-    }
-    curve.add(falsePositives / data.normalCount, overlapSum / regionCount);
   }
 
   return { value: curve.area / limit, integrationLimit: limit, regionCount };

@@ -4,67 +4,58 @@ import {
   MetricResult,
   undefinedMetric,
 } from "./metric-result";
-
-/** Sorted scores of one class (ascending, finite, no -0). */
-export type SortedScoreArray = Float32Array | Float64Array;
+import { ThresholdCounts } from "./threshold-counts";
 
 /**
- * Sweeps the distinct thresholds of two sorted score arrays from the highest
- * down and computes AUROC, average precision and F1-max in one pass.
+ * Sweeps the thresholds from the highest down and computes AUROC, average
+ * precision and F1-max in one pass over the counts.
  *
- * At each distinct threshold `t`, `tp` and `fp` count the positive and
- * negative scores `>= t` (the points of scikit-learn's `_binary_clf_curve`).
- * AUROC is the trapezoid area of (fp/N, tp/P) from (0, 0); the doubled area
- * is summed in integer counts, exact in float64 while `2 * P * N < 2^53`.
- * Average precision is `sum((tp_n - tp_(n-1)) / P * tp_n / (tp_n + fp_n))`,
- * and F1 at a threshold is `2PR / (P + R) = 2 tp / (P + tp + fp)`.
+ * At each distinct threshold `t`, `tp` and `fp` count the positives and
+ * negatives with score `>= t` (the points of scikit-learn's
+ * `_binary_clf_curve`). Thresholds at which only negatives enter add points
+ * on a horizontal line of the ROC curve, so they are taken in one step per
+ * gap between positive scores; the areas and sums are unchanged.
+ * - AUROC is the trapezoid area of (fp/N, tp/P) from (0, 0). The doubled
+ *   area is summed in integer counts, exact in float64 while
+ *   `2 * P * N < 2^53`.
+ * - Average precision is `sum((tp_n - tp_(n-1)) / P * tp_n / (tp_n + fp_n))`.
+ * - F1 at a threshold is `2PR / (P + R) = 2 tp / (P + tp + fp)`; its maximum
+ *   is reached at a positive score, because adding only negatives lowers it.
  *
- * @param positives - Scores of anomalous samples, ascending.
- * @param negatives - Scores of normal samples, ascending.
+ * @param counts - Counts at the distinct positive scores.
  * @returns The three metrics; undefined ones carry a reason.
  *
  * @internal
  */
-export function sweepBinaryMetrics(
-  positives: SortedScoreArray,
-  negatives: SortedScoreArray,
-): BinaryMetrics {
-  const p = positives.length;
-  const n = negatives.length;
+export function sweepBinaryMetrics(counts: ThresholdCounts): BinaryMetrics {
+  const p = counts.positiveTotal;
+  const n = counts.negativeTotal;
+  const { values, positives, negativesEqual, negativesBelow } = counts;
 
-  let i = p - 1;
-  let j = n - 1;
   let tp = 0;
-  let fp = 0;
+  let fp = negativesBelow[values.length];
   let doubledArea = 0;
   let precisionSum = 0;
   let bestF1 = -1;
   let bestThreshold = Number.NaN;
 
-  while (i >= 0 || j >= 0) {
-    let threshold: number;
-    if (i < 0) threshold = negatives[j];
-    else if (j < 0) threshold = positives[i];
-    else threshold = positives[i] > negatives[j] ? positives[i] : negatives[j];
-
+  for (let d = values.length - 1; d >= 0; d--) {
+    // The threshold values[d]: positives and equal negatives enter together.
     const tpBefore = tp;
     const fpBefore = fp;
-    while (i >= 0 && positives[i] === threshold) {
-      tp++;
-      i--;
-    }
-    while (j >= 0 && negatives[j] === threshold) {
-      fp++;
-      j--;
-    }
-
+    tp += positives[d];
+    fp += negativesEqual[d];
     doubledArea += (fp - fpBefore) * (tp + tpBefore);
     precisionSum += (tp - tpBefore) * (tp / (tp + fp));
     const f1 = (2 * tp) / (p + tp + fp);
     if (f1 > bestF1) {
       bestF1 = f1;
-      bestThreshold = threshold;
+      bestThreshold = values[d];
     }
+
+    // Thresholds between values[d] and the next lower positive score.
+    doubledArea += negativesBelow[d] * 2 * tp;
+    fp += negativesBelow[d];
   }
 
   return {
