@@ -38,3 +38,13 @@ export { GLOBAL_OPTIONS } from "./cli/global-options";
 export { PROCESS_IO, buildProgram, runCli } from "./cli/program";
 export { COMMANDS } from "./commands";
 export { CREATED_BY, DEVPROMPT_VERSION } from "./version";
+export { checkDataset } from "./check-data/check-dataset";
+export type { CheckDatasetOptions } from "./check-data/check-dataset";
+export { failedClassSummary, summariseClass } from "./check-data/class-summary";
+export type {
+  ClassSummary,
+  DataProblem,
+  DefectTypeCount,
+} from "./check-data/class-summary";
+export { formatDataReport } from "./check-data/data-report";
+export type { DataReport } from "./check-data/data-report";
