@@ -8,20 +8,8 @@ import type {
 } from "../../src/cli/command-definition";
 import { runCli } from "../../src/cli/program";
 import { COMMANDS } from "../../src/commands";
+import { fakeIo } from "../support/fake-io";
 import { DEVPROMPT_VERSION } from "../../src/version";
-
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: { write: (t: string) => void err.push(t) },
-    },
-  };
-}
 
 /** Builds a train command line with every required option. */
 function trainArgs(dataset: string): string[] {

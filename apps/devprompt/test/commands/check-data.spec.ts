@@ -4,16 +4,7 @@ import * as path from "node:path";
 import { generateSyntheticDataset } from "@devprompt/datasets";
 import { runCli } from "../../src/cli/program";
 import { COMMANDS } from "../../src/commands";
-
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    stdout: (text: string) => void out.push(text),
-    stderr: { write: (text: string) => void err.push(text) },
-  };
-  return { out, err, io };
-}
+import { fakeIo } from "../support/fake-io";
 
 describe("devprompt check-data", () => {
   let root: string;
