@@ -14,11 +14,10 @@ import "@tensorflow/tfjs-backend-wasm";
 import {
   buildLoss,
   computeLossAndGrads,
-  gaussianSamples,
-  type Float32Matrix,
   type LossBatch,
   type LossTermConfig,
 } from "../src";
+import { randomMatrix } from "../test/support/arrays";
 
 const IMAGES = 1;
 const PATCHES = 225;
@@ -26,23 +25,8 @@ const DIM = 640;
 const WARMUP = 3;
 const REPEATS = 15;
 
-function randomMatrix(shape: number[], seed: number): Float32Matrix {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return { data: Float32Array.from(gaussianSamples(size, seed)), shape };
-}
-
-function unitRows(matrix: Float32Matrix): Float32Matrix {
-  const dim = matrix.shape[matrix.shape.length - 1];
-  const data = Float32Array.from(matrix.data);
-  for (let row = 0; row < data.length; row += dim) {
-    const norm = Math.hypot(...data.subarray(row, row + dim));
-    for (let c = 0; c < dim; c++) data[row + c] /= norm;
-  }
-  return { data, shape: matrix.shape };
-}
-
 const batch: LossBatch = {
-  patchFeatures: unitRows(randomMatrix([IMAGES, PATCHES, DIM], 1)),
+  patchFeatures: randomMatrix([IMAGES, PATCHES, DIM], 1, true),
   normalText: randomMatrix([1, DIM], 2),
   manualAbnormalText: randomMatrix([11, DIM], 3),
   learnedAbnormalText: randomMatrix([4, DIM], 4),

@@ -66,8 +66,8 @@ function firstNonFinite(grads: TextFeatureGrads): number | undefined {
 }
 
 // Runs when the total's gradient is not finite but every term is. The total
-// does not say which module is at fault, so each term is differentiated
-// alone; this costs one extra pass per term, on the failure path only.
+// does not show which module is at fault, so each term is differentiated
+// alone. This costs one extra pass per term, on the failure path only.
 function findNonFiniteGradient(
   loss: CompositeLoss,
   batch: LossBatch,

@@ -5,9 +5,8 @@ import {
   computeLossAndGrads,
   createLossRegistry,
   defineLoss,
-  type LossBatch,
 } from "../src";
-import { empty, matrix } from "./support/arrays";
+import { onePatchBatch } from "./support/arrays";
 import { expectClose } from "./support/tolerance";
 
 const constant = (name: string, value: number) =>
@@ -18,13 +17,7 @@ const constant = (name: string, value: number) =>
     compute: () => tf.scalar(value),
   });
 
-const batch: LossBatch = {
-  patchFeatures: matrix([[[1, 0]]]),
-  normalText: matrix([[1, 0]]),
-  manualAbnormalText: matrix([[0, 1]]),
-  learnedAbnormalText: empty(2),
-  logitScale: 4.6,
-};
+const batch = onePatchBatch;
 
 describe("CompositeLoss", () => {
   test("total is the weighted sum of the terms", () => {

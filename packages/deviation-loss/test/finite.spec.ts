@@ -8,15 +8,9 @@ import {
   NonFiniteLossError,
   type LossBatch,
 } from "../src";
-import { empty, matrix } from "./support/arrays";
+import { matrix, onePatchBatch } from "./support/arrays";
 
-const batch: LossBatch = {
-  patchFeatures: matrix([[[1, 0]]]),
-  normalText: matrix([[1, 0]]),
-  manualAbnormalText: matrix([[0, 1]]),
-  learnedAbnormalText: empty(2),
-  logitScale: 4.6,
-};
+const batch = onePatchBatch;
 
 describe("assertFiniteTerms", () => {
   test("accepts finite terms", () => {

@@ -3,29 +3,11 @@ import * as tf from "@tensorflow/tfjs";
 import {
   computeLossAndGrads,
   createLossRegistry,
-  gaussianSamples,
-  type Float32Matrix,
   type LossBatch,
 } from "../src";
+import { randomMatrix } from "./support/arrays";
 import { BACKENDS, useBackend } from "./support/backends";
 import { expectClose } from "./support/tolerance";
-
-function randomMatrix(
-  shape: number[],
-  seed: number,
-  unitRows = false,
-): Float32Matrix {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = Float32Array.from(gaussianSamples(size, seed));
-  if (unitRows) {
-    const dim = shape[shape.length - 1];
-    for (let row = 0; row < size; row += dim) {
-      const norm = Math.hypot(...data.subarray(row, row + dim));
-      for (let c = 0; c < dim; c++) data[row + c] /= norm;
-    }
-  }
-  return { data, shape };
-}
 
 const dim = 6;
 const batch: LossBatch = {
