@@ -153,7 +153,8 @@ export class PixelMetricAccumulator {
         ? undefined
         : labelConnectedComponents(mask.data, mask.height, mask.width);
     let positiveTotal = 0;
-    regions?.sizes.forEach((size) => (positiveTotal += size));
+    const sizes = regions?.sizes ?? new Uint32Array(0);
+    for (let r = 0; r < sizes.length; r++) positiveTotal += sizes[r];
     const positives = new Float32Array(positiveTotal);
     const positiveRegions = new Uint32Array(positiveTotal);
     const negatives = new Float32Array(map.data.length - positiveTotal);
@@ -184,7 +185,7 @@ export class PixelMetricAccumulator {
       }
     }
 
-    regions?.sizes.forEach((size) => this.regionSizes.push(size));
+    for (let r = 0; r < sizes.length; r++) this.regionSizes.push(sizes[r]);
     if (positives.length > 0) {
       this.positiveChunks.push(positives);
       this.regionChunks.push(positiveRegions);

@@ -120,6 +120,15 @@ function undefinedAupro(data: ProData, limit: number): AuproResult | undefined {
 }
 
 /**
+ * Returns the PRO from the summed region shares. The shares of one region add
+ * up to 1 only up to rounding (about 1e-12 after 10^5 terms), so the mean is
+ * clamped to 1 and a perfect map scores exactly 1.
+ */
+function proValue(overlapSum: number, regionCount: number): number {
+  return Math.min(1, overlapSum / regionCount);
+}
+
+/**
  * Returns 1 / pixel count of each region: a pixel's share of its region.
  *
  * @internal
@@ -162,11 +171,14 @@ export function sweepExactAupro(
   for (let d = values.length - 1; d >= 0 && !curve.done; d--) {
     falsePositives += negativesEqual[d];
     overlapSum += overlap[d];
-    curve.add(falsePositives / normalCount, overlapSum / regionCount);
+    curve.add(falsePositives / normalCount, proValue(overlapSum, regionCount));
 
     if (negativesBelow[d] > 0 && !curve.done) {
       falsePositives += negativesBelow[d];
-      curve.add(falsePositives / normalCount, overlapSum / regionCount);
+      curve.add(
+        falsePositives / normalCount,
+        proValue(overlapSum, regionCount),
+      );
     }
   }
 
@@ -250,7 +262,10 @@ export function binnedAupro(
     if (normalPerBin[bin] === 0 && overlapPerBin[bin] === 0) continue;
     falsePositives += normalPerBin[bin];
     overlapSum += overlapPerBin[bin];
-    curve.add(falsePositives / data.normalCount, overlapSum / regionCount);
+    curve.add(
+      falsePositives / data.normalCount,
+      proValue(overlapSum, regionCount),
+    );
   }
 
   return {
