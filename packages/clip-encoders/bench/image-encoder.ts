@@ -18,7 +18,6 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -71,13 +70,13 @@ async function measure(args: string[]): Promise<void> {
   const arch = getArchitecture(ARCHITECTURE);
   const size = arch.vision.imageSize;
 
-  const { session } = await createOnnxSession(
-    new Uint8Array(readFileSync(graphPath)),
-    {
-      intraOpThreads: threads,
-      interOpThreads: 1,
-    },
-  );
+  const sessionStart = performance.now();
+  // Loaded from the path, as ImageEncoder does with a cached graph.
+  const { session } = await createOnnxSession(graphPath, {
+    intraOpThreads: threads,
+    interOpThreads: 1,
+  });
+  const sessionSeconds = (performance.now() - sessionStart) / 1000;
   const shape = [batch, 3, size, size];
   const input = new ort.Tensor("float32", benchPixels(shape), shape);
   await session.run({ pixel_values: input });
@@ -113,6 +112,7 @@ async function measure(args: string[]): Promise<void> {
   const result = {
     imagesPerSecond: (batch * runs) / seconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    sessionSeconds,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -120,6 +120,7 @@ async function measure(args: string[]): Promise<void> {
 function runChild(args: string[]): {
   imagesPerSecond: number;
   peakRssMiB: number;
+  sessionSeconds: number;
 } {
   const child = spawnSync(
     process.execPath,
@@ -138,15 +139,25 @@ function runChild(args: string[]): {
   return JSON.parse(lines[lines.length - 1]);
 }
 
-function torchAvailable(): string | undefined {
-  const probe = spawnSync(
-    "python3",
-    ["-c", "import torch, numpy; print(torch.__version__)"],
-    {
+/**
+ * Returns the first interpreter that imports torch and numpy: $PYTHON when
+ * set, then python3 on PATH, then Debian's /usr/bin/python3, where
+ * python3-torch installs (a pyenv python3 on PATH does not see it).
+ */
+function findTorchPython(): string | undefined {
+  const candidates = [process.env.PYTHON, "python3", "/usr/bin/python3"];
+  for (const candidate of candidates) {
+    if (candidate === undefined || candidate === "") {
+      continue;
+    }
+    const probe = spawnSync(candidate, ["-c", "import torch, numpy"], {
       encoding: "utf8",
-    },
-  );
-  return probe.status === 0 ? probe.stdout.trim() : undefined;
+    });
+    if (probe.status === 0) {
+      return candidate;
+    }
+  }
+  return undefined;
 }
 
 function pad(text: string, width: number): string {
@@ -214,14 +225,18 @@ async function main(): Promise<void> {
     if (batch === 1) {
       args.push(compareDir);
     }
-    rows.push({ engine: ortName, batch, ...runChild(args) });
+    const { sessionSeconds, ...measured } = runChild(args);
+    rows.push({ engine: ortName, batch, ...measured });
+    console.log(
+      `onnxruntime session for batch ${batch} created in ${sessionSeconds.toFixed(1)} s`,
+    );
   }
 
-  const torchVersion = torchAvailable();
+  const python = findTorchPython();
   let maxAbsDiff: Record<string, number> | undefined;
-  if (torchVersion !== undefined) {
+  if (python !== undefined) {
     const child = spawnSync(
-      "python3",
+      python,
       [
         "bench_torch.py",
         modelDir,
@@ -276,7 +291,7 @@ async function main(): Promise<void> {
       `| ${pad(row.engine, 24)} | ${pad(String(row.batch), 5)} | ${pad(row.imagesPerSecond.toFixed(2), 8)} | ${pad(ratio, 10)} | ${pad(row.peakRssMiB.toFixed(0), 14)} |`,
     );
   }
-  if (torchVersion === undefined) {
+  if (python === undefined) {
     console.log(
       "PyTorch not measured: python3 with torch and numpy was not found.",
     );

@@ -2,7 +2,7 @@ import * as ort from "onnxruntime-node";
 
 import type { ClipArchitecture, ClipCheckpoint } from "../architecture";
 import { Device, OnnxSessionOptions, createOnnxSession } from "../onnx";
-import { ImageGraphCacheOptions, loadOrBuildImageGraph } from "./graph-cache";
+import { ImageGraphCacheOptions, locateImageGraph } from "./graph-cache";
 import {
   IMAGE_INPUT_NAME,
   ImageGraphOptions,
@@ -104,8 +104,11 @@ export class ImageEncoder {
       throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
     }
 
-    const graph = loadOrBuildImageGraph(checkpoint, options);
-    const { session, device } = await createOnnxSession(graph.model, options);
+    const graph = locateImageGraph(checkpoint, options);
+    const { session, device } = await createOnnxSession(
+      graph.path ?? (graph.model as Uint8Array),
+      options,
+    );
     return new ImageEncoder(session, {
       architecture: checkpoint.architecture,
       device,

@@ -100,10 +100,12 @@ export function cudaProviderStatus(): CudaProviderStatus {
 }
 
 /**
- * Creates an onnxruntime-node session from serialised model bytes, on the
- * CPU or with the CUDA execution provider.
+ * Creates an onnxruntime-node session from serialised model bytes or an
+ * `.onnx` file, on the CPU or with the CUDA execution provider. A file path
+ * needs less memory than bytes, because the bytes then stay alive in
+ * JavaScript while ONNX Runtime builds its own copy.
  *
- * @param model - ModelProto wire bytes, for example from {@link GraphBuilder.toBytes}
+ * @param model - ModelProto wire bytes, for example from {@link GraphBuilder.toBytes}, or the path of an `.onnx` file
  * @param options - device, fallback policy and thread counts
  * @returns the session and the device it runs on
  * @throws Error when `device` is `cuda`, the CUDA provider cannot be used and
@@ -111,13 +113,13 @@ export function cudaProviderStatus(): CudaProviderStatus {
  *   install the CUDA build
  */
 export async function createOnnxSession(
-  model: Uint8Array,
+  model: Uint8Array | string,
   options: OnnxSessionOptions = {},
 ): Promise<OnnxSessionHandle> {
   const device = options.device ?? "cpu";
   const base = baseSessionOptions(options);
   if (device === "cpu") {
-    const session = await ort.InferenceSession.create(model, {
+    const session = await openSession(model, {
       ...base,
       executionProviders: ["cpu"],
     });
@@ -127,7 +129,7 @@ export async function createOnnxSession(
   let reason = cudaProviderStatus().reason;
   if (reason === "") {
     try {
-      const session = await ort.InferenceSession.create(model, {
+      const session = await openSession(model, {
         ...base,
         executionProviders: [
           { name: "cuda", deviceId: options.cudaDeviceId ?? 0 },
@@ -152,7 +154,7 @@ export async function createOnnxSession(
       `CUDA execution provider unavailable (${reason}); running on the CPU instead`,
     );
   }
-  const session = await ort.InferenceSession.create(model, {
+  const session = await openSession(model, {
     ...base,
     executionProviders: ["cpu"],
   });
@@ -162,6 +164,16 @@ export async function createOnnxSession(
 /** @internal Lets tests observe the once-per-process fallback message again. */
 export function resetCudaFallbackReport(): void {
   fallbackReported = false;
+}
+
+function openSession(
+  model: Uint8Array | string,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
+  // Two calls because the overloads of create() take a path or bytes, not a union.
+  return typeof model === "string"
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
 }
 
 function baseSessionOptions(

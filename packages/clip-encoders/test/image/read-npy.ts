@@ -7,8 +7,8 @@ export interface NpyArray {
 }
 
 /**
- * Parses a `.npy` file of dtype `<f4` in C order (format 1.0 or 2.0), the
- * only kind the tests and fixtures use; anything else raises an error.
+ * Parses a `.npy` file of dtype `<f4` in C order (format 1.0 or 2.0). The
+ * tests and fixtures use no other kind, so anything else raises an error.
  */
 export function parseNpy(bytes: Uint8Array, label = "npy"): NpyArray {
   const magic = Buffer.from(bytes.subarray(0, 6)).toString("latin1");

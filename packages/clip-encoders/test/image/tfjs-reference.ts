@@ -15,9 +15,9 @@ export interface ReferenceOutputs {
 
 /**
  * Independent tfjs implementation of the dual-path CLIP vision tower, for
- * tests. It is written differently from the ONNX graph on purpose: the patch
- * embedding unfolds the image into patch rows and multiplies by the
- * flattened conv1 weight, the attention runs one head at a time on 2-D
+ * tests. It is written differently from the ONNX graph on purpose. The
+ * patch embedding unfolds the image into patch rows and multiplies them by
+ * the flattened conv1 weight. The attention runs one head at a time on 2-D
  * matrices, one image at a time, and LayerNorm uses tf.moments.
  */
 export function referenceVisionTower(

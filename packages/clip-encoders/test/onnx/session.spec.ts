@@ -1,3 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import * as ort from "onnxruntime-node";
+
 import {
   CUDA_INSTALL_HINT,
   GraphBuilder,
@@ -26,6 +32,21 @@ describe("createOnnxSession", () => {
     expect(session.inputNames).toEqual(["x"]);
     expect(session.outputNames).toEqual(["y"]);
     await session.release();
+  });
+
+  it("loads a model from a file path", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "onnx-session-"));
+    const file = path.join(folder, "identity.onnx");
+    writeFileSync(file, identityModel());
+
+    const { session } = await createOnnxSession(file);
+    const out = await session.run({
+      x: new ort.Tensor("float32", Float32Array.from([2.5]), [1]),
+    });
+
+    expect(Array.from(out.y.data as Float32Array)).toEqual([2.5]);
+    await session.release();
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it("rejects a negative thread count", async () => {
