@@ -9,9 +9,6 @@
  * `visual.proj` and `text_projection` matrices.
  */
 
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-
 import { defaultPreprocess } from "../architecture/builtin";
 import type {
   Activation,
@@ -25,10 +22,12 @@ import {
   validatePreprocess,
 } from "../architecture/validate";
 import { expectedWeightShapes } from "../architecture/weight-shapes";
-import { writeFileAtomic } from "./atomic-write";
 import type { CheckpointConfig } from "./open-clip-config";
-import type { SaveCheckpointInput, SaveCheckpointOptions } from "./save";
-import { writeSafetensors } from "./safetensors";
+import {
+  writeCheckpointDirectory,
+  type SaveCheckpointInput,
+  type SaveCheckpointOptions,
+} from "./save";
 import { validateWeights } from "./validate-weights";
 
 /** Config file of the HF layout. */
@@ -631,22 +630,12 @@ export function saveHfCheckpoint(
   options: SaveCheckpointOptions = {},
 ): string {
   const { architecture, preprocess, weights } = checkpoint;
-  validateArchitecture(architecture);
-  validatePreprocess(preprocess, `the checkpoint saved to ${directory}`);
-  const hfWeights = openClipToHfWeights(weights, architecture);
-
-  mkdirSync(directory, { recursive: true });
-  const hash = writeSafetensors(join(directory, HF_WEIGHTS_FILE), hfWeights, {
-    dtype: options.dtype ?? "F32",
-    metadata: { format: "pt" },
+  return writeCheckpointDirectory(directory, checkpoint, options, {
+    weightsFile: HF_WEIGHTS_FILE,
+    tensors: openClipToHfWeights(weights, architecture),
+    jsonFiles: [
+      [HF_PREPROCESSOR_FILE, toHfPreprocessorConfig(preprocess)],
+      [HF_CONFIG_FILE, toHfClipConfig(architecture)],
+    ],
   });
-  writeFileAtomic(
-    join(directory, HF_PREPROCESSOR_FILE),
-    `${JSON.stringify(toHfPreprocessorConfig(preprocess), null, 2)}\n`,
-  );
-  writeFileAtomic(
-    join(directory, HF_CONFIG_FILE),
-    `${JSON.stringify(toHfClipConfig(architecture), null, 2)}\n`,
-  );
-  return hash;
 }

@@ -108,9 +108,7 @@ export function generateRandomWeights(
     } else {
       const { mean, std } = initFor(name, shape, arch);
       const random = new SeededRandom(seed, `${name}[${shape.join(",")}]`);
-      for (let i = 0; i < count; i++) {
-        data[i] = mean + std * random.nextGaussian();
-      }
+      random.fillNormal(data, mean, std);
     }
 
     weights.set(name, { shape, data, sourceDtype: "F32" });

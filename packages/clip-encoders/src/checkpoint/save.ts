@@ -58,35 +58,68 @@ export function saveOpenClipCheckpoint(
   options: SaveCheckpointOptions = {},
 ): string {
   const { architecture, preprocess, weights } = checkpoint;
-  validateArchitecture(architecture);
-  validatePreprocess(preprocess, `the checkpoint saved to ${directory}`);
   validateWeights(
     architecture,
     weights,
     `the checkpoint saved to ${directory}`,
   );
 
-  mkdirSync(directory, { recursive: true });
-
   const ordered: WeightMap = new Map();
   for (const name of expectedWeightShapes(architecture).keys()) {
     ordered.set(name, weights.get(name)!);
   }
 
+  return writeCheckpointDirectory(directory, checkpoint, options, {
+    weightsFile: OPEN_CLIP_WEIGHTS_FILE,
+    tensors: ordered,
+    jsonFiles: [
+      [OPEN_CLIP_CONFIG_FILE, toOpenClipConfig(architecture, preprocess)],
+    ],
+  });
+}
+
+/** Files of one checkpoint layout, as {@link writeCheckpointDirectory} writes them. */
+interface CheckpointFiles {
+  weightsFile: string;
+  tensors: WeightMap;
+  jsonFiles: Array<[string, unknown]>;
+}
+
+/**
+ * Validates the architecture and preprocessing, then writes the weights file
+ * and the JSON files of a checkpoint directory, each atomically and the
+ * weights first, so a reader never finds a config whose weights are
+ * incomplete.
+ *
+ * @returns Hex SHA-256 of the weights file.
+ * @internal
+ */
+export function writeCheckpointDirectory(
+  directory: string,
+  checkpoint: SaveCheckpointInput,
+  options: SaveCheckpointOptions,
+  files: CheckpointFiles,
+): string {
+  validateArchitecture(checkpoint.architecture);
+  validatePreprocess(
+    checkpoint.preprocess,
+    `the checkpoint saved to ${directory}`,
+  );
+  mkdirSync(directory, { recursive: true });
+
   const hash = writeSafetensors(
-    join(directory, OPEN_CLIP_WEIGHTS_FILE),
-    ordered,
+    join(directory, files.weightsFile),
+    files.tensors,
     {
       dtype: options.dtype ?? "F32",
       metadata: { format: "pt" },
     },
   );
-
-  const config = toOpenClipConfig(architecture, preprocess);
-  writeFileAtomic(
-    join(directory, OPEN_CLIP_CONFIG_FILE),
-    `${JSON.stringify(config, null, 2)}\n`,
-  );
-
+  for (const [name, json] of files.jsonFiles) {
+    writeFileAtomic(
+      join(directory, name),
+      `${JSON.stringify(json, null, 2)}\n`,
+    );
+  }
   return hash;
 }

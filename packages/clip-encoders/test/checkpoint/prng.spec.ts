@@ -75,3 +75,24 @@ describe("SeededRandom", () => {
     expect(() => new SeededRandom(1.5)).toThrow(/got 1.5/);
   });
 });
+
+describe("SeededRandom.fillNormal", () => {
+  test("equals repeated nextGaussian calls", () => {
+    const filled = new SeededRandom(4, "fill");
+    const single = new SeededRandom(4, "fill");
+    // Odd lengths leave a spare draw that the next call must use first.
+    const first = new Float32Array(7);
+    const second = new Float32Array(4);
+    filled.fillNormal(first, 0.5, 2);
+    filled.fillNormal(second, -1, 0.1);
+    const expected = [
+      ...Array.from({ length: 7 }, () =>
+        Math.fround(0.5 + 2 * single.nextGaussian()),
+      ),
+      ...Array.from({ length: 4 }, () =>
+        Math.fround(-1 + 0.1 * single.nextGaussian()),
+      ),
+    ];
+    expect([...first, ...second]).toEqual(expected);
+  });
+});
