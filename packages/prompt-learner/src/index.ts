@@ -17,3 +17,4 @@ export * from "./assembly/prompt-layout";
 export * from "./assembly/prompt-embeddings";
 export * from "./assembly/context-gradient";
 export * from "./anchors/text-anchors";
+export * from "./io/prompt-context-file";

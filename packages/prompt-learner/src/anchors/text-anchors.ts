@@ -101,8 +101,8 @@ function l2Norm(values: ArrayLike<number>): number {
   return Math.sqrt(squares);
 }
 
-function checkNorm(norm: number, what: string): void {
+function checkNorm(norm: number, subject: string): void {
   if (!(norm > 0) || !Number.isFinite(norm)) {
-    throw new Error(`cannot normalise the ${what}: its L2 norm is ${norm}`);
+    throw new Error(`cannot normalise the ${subject}: its L2 norm is ${norm}`);
   }
 }

@@ -10,10 +10,10 @@ import type { PromptLayout } from "./prompt-layout";
  * `dC_n[p, k] = Σ_{i: normalSet(i) = p} dE[i, 1 + k]` and
  * `dC_a[j, k] = Σ_{i: abnormalSet(i) = j} dE[i, 1 + nCtx + k]`.
  *
- * `dE` may cover fewer token positions than the layout (a text encoder may
- * cut every prompt after the longest end token, since later tokens cannot
- * change its output under the causal mask); the length is taken from
- * `dE.length`, and it must reach every prompt's end token.
+ * `dE` may cover fewer token positions than the layout, because a text
+ * encoder may cut every prompt after the longest end token: under the causal
+ * mask, later tokens cannot change its output. The token count is taken from
+ * `dE.length` and must reach every prompt's end token.
  *
  * @param layout - Prompt layout E was assembled from.
  * @param dE - `[prompts, tokens, width]` gradient, tokens ≤ contextLength.

@@ -175,8 +175,8 @@ function tableShape(table: TokenEmbeddingTable): [number, number] {
   return [vocabSize, width];
 }
 
-/** Throws unless `values` holds `[prompts, contextLength, width]` numbers. */
-export function checkLength(
+/** Throws unless `values` contains `[prompts, contextLength, width]` numbers. */
+function checkLength(
   values: Float32Array,
   layout: PromptLayout,
   width: number,

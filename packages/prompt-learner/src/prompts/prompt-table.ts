@@ -176,12 +176,12 @@ export class PromptTable {
     return new PromptTable(next);
   }
 
-  /** Class keys the table knows, sorted. */
+  /** Class keys that have phrases or a display name, sorted. */
   classKeys(): string[] {
     return unionKeys(this.data.classStates, this.data.classNames).sort();
   }
 
-  /** Whether the table has phrases or a display name for `classKey`. */
+  /** Returns whether the table has phrases or a display name for `classKey`. */
   hasClass(classKey: string): boolean {
     return (
       Object.hasOwn(this.data.classStates, classKey) ||
@@ -207,8 +207,9 @@ export class PromptTable {
   /**
    * Returns the class-specific phrases of a class.
    *
-   * @throws Error when the table does not know the class; add it with a
-   * prompt-table JSON file (an empty `states` list uses the generic phrases only).
+   * @throws Error when the table has no entry for the class. Add it with a
+   * prompt-table JSON file, where an empty `states` list means generic
+   * phrases only.
    */
   classStates(classKey: string): string[] {
     if (!this.hasClass(classKey)) {

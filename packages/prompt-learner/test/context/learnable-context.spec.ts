@@ -73,10 +73,11 @@ describe("initLearnableContext", () => {
   });
 
   test("has standard deviation initStd", () => {
-    // 2 · 640 · 100 values: the sample std is within 3 % of 0.02 with near certainty.
+    // 20480 values: the sample std has a relative standard error of
+    // 1/sqrt(2n) ≈ 0.5 %, so 3 % is a 6-sigma bound.
     const context = initLearnableContext(
-      { ...config, nPro: 100, nProAb: 400 },
-      640,
+      { ...config, nPro: 10, nProAb: 40 },
+      256,
     );
     const all = [...context.normal.data, ...context.abnormal.data];
     const variance = all.reduce((sum, x) => sum + x * x, 0) / all.length;
