@@ -97,12 +97,12 @@ export function topKWeights(
 }
 
 /**
- * Mean of the K largest values of each row (Top-K multiple-instance
+ * Averages the K largest values of each row (Top-K multiple-instance
  * pooling). The selection is read from the values and then held constant,
  * so the gradient reaches exactly the K chosen entries, each with weight
- * 1/K. It uses no `tf.gather` or `tf.topk`, whose gradients are missing on
- * some tfjs backends (the wasm backend of tfjs 4.22 has no `gather`
- * gradient).
+ * 1/K. In tfjs 4.22, `tf.topk` has no gradient on any backend, and the
+ * gradient of `tf.gather` needs the UnsortedSegmentSum kernel, which the
+ * wasm backend lacks; a product with a constant weight matrix avoids both.
  *
  * @param values - [images, patches]
  * @param k - how many values to keep per row, in [1, patches]
