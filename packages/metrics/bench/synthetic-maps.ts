@@ -19,9 +19,9 @@ export interface BenchShape {
 /**
  * Writes `maps.f32`, `masks.u8` and `meta.json` into `directory`.
  *
- * Every other map has one to three elliptic defects; scores are uniform
+ * Every other map has one to three elliptic defects. Scores are uniform
  * noise, raised inside defects, so most of the `count * height * width`
- * scores are distinct (the hardest case for a sort).
+ * scores are distinct: the largest number of thresholds.
  */
 export function writeSyntheticMaps(directory: string, shape: BenchShape): void {
   const { count, height, width } = shape;

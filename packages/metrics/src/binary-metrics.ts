@@ -71,7 +71,7 @@ function countThresholds(
  *   `false` normal.
  * @returns The three metrics and the class counts.
  * @throws RangeError when lengths differ, a score is NaN or infinite, or a
- *   label is not 0, 1, false or true; the message names the index.
+ *   label is not 0, 1, false or true. The message names the index.
  *
  * @example
  * ```ts
@@ -106,7 +106,8 @@ export function auroc(
  *
  * @param scores - Anomaly score per sample, length `n`.
  * @param labels - Label per sample, length `n` (1/true anomalous).
- * @returns AP in [0, 1], or `NaN` with a reason when there is no positive.
+ * @returns AP in [0, 1], or `NaN` with a reason when there is no positive
+ *   (scikit-learn 1.2 returns -0.0 with a warning in that case).
  * @throws RangeError on invalid input, as {@link binaryMetrics}.
  */
 export function averagePrecision(

@@ -15,14 +15,14 @@ export interface MetricResult {
 /** F1-max together with the score threshold that reaches it. */
 export interface F1MaxResult extends MetricResult {
   /**
-   * Highest score threshold `t` (a sample counts as predicted anomalous when
-   * its score is `>= t`) at which F1 reaches its maximum; `NaN` when the
-   * value is undefined.
+   * Highest score threshold `t` at which F1 reaches its maximum, in score
+   * units. A sample counts as predicted anomalous when its score is `>= t`.
+   * `NaN` when the value is undefined.
    */
   readonly threshold: number;
 }
 
-/** AUROC, average precision and F1-max computed from one sort of the scores. */
+/** AUROC, average precision and F1-max computed in one pass over the thresholds. */
 export interface BinaryMetrics {
   /** Area under the ROC curve (trapezoid over distinct thresholds). */
   readonly auroc: MetricResult;

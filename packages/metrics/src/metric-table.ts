@@ -11,7 +11,7 @@ export interface ClassMetrics {
   readonly values: Readonly<Record<string, number | MetricResult>>;
 }
 
-/** How the mean row treats classes whose value is `NaN`. */
+/** Treatment of `NaN` values in the mean row. */
 export type NanPolicy = "propagate" | "omit";
 
 /** Options of {@link buildMetricTable}. */

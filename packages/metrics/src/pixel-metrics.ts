@@ -47,7 +47,7 @@ function checkGrid(grid: PixelGrid, what: string, image: string): void {
   }
   if (grid.data.length !== height * width) {
     throw new RangeError(
-      `${image}: ${what} is ${height}x${width} but holds ${grid.data.length} values instead of ${height * width}`,
+      `${image}: ${what} is ${height}x${width} but contains ${grid.data.length} values instead of ${height * width}`,
     );
   }
 }
@@ -67,8 +67,8 @@ function checkMaskValues(mask: PixelGrid, image: string): void {
 
 /**
  * Collects anomaly maps and masks one image at a time and computes the
- * pixel-level metrics of the whole set (for example all test images of a
- * class): AUROC, average precision and F1-max over all pixels, and PRO/AUPRO
+ * pixel-level metrics of the whole set, for example all test images of a
+ * class. AUROC, average precision and F1-max run over all pixels, PRO/AUPRO
  * over the 8-connected regions of the masks.
  *
  * Each pixel costs 4 bytes (its float32 score), anomalous pixels 4 more
@@ -174,7 +174,7 @@ export class PixelMetricAccumulator {
       }
 
       // Rounding first and then adding 0 stores -0 (also from tiny negative
-      // doubles) as +0, which the sort needs.
+      // doubles) as +0, because the order-preserving keys of -0 and +0 differ.
       const stored = Math.fround(score) + 0;
       const label = labels === undefined ? 0 : labels[k];
       if (label === 0) {
@@ -224,8 +224,8 @@ export class PixelMetricAccumulator {
   }
 
   /**
-   * Computes pixel AUROC, average precision and F1-max over all pixels with
-   * one sort. Values follow scikit-learn's `roc_auc_score`,
+   * Computes pixel AUROC, average precision and F1-max over all pixels from
+   * one set of per-threshold counts. Values follow scikit-learn's `roc_auc_score`,
    * `average_precision_score` and `precision_recall_curve` on the float32
    * scores.
    *
@@ -291,8 +291,8 @@ export class PixelMetricAccumulator {
    *
    * The bins split [lowest score, highest score] into equal widths. The
    * binned curve keeps the exact curve's points at the bin edges and joins
-   * them by chords; between two kept points the exact curve stays inside the
-   * box they span, so `errorBound` is the summed half box areas (the full
+   * them by chords. Between two kept points the exact curve stays inside the
+   * box they span. So `errorBound` is the summed half box areas (the full
    * box for the segment cut at the limit) divided by the limit. The bound
    * is small when no single bin holds a large share of the normal pixels and
    * of the region overlap at once.

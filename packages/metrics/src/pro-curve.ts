@@ -140,10 +140,10 @@ export function inverseSizes(regionSizes: Uint32Array): Float64Array {
 }
 
 /**
- * Computes the exact AUPRO from per-threshold counts, one curve point per
- * distinct positive score and one per gap of negatives between them (the
- * points in such a gap lie on one horizontal line, so they add the same
- * area as one segment).
+ * Computes the exact AUPRO from per-threshold counts, with one curve point
+ * per distinct positive score and one per gap of negatives between them.
+ * The points in such a gap lie on one horizontal line, so they add the same
+ * area as one segment.
  *
  * @param counts - Counts with `regionOverlap` (summed 1 / region size).
  * @param data - Region sizes and the normal pixel count.

@@ -2,18 +2,18 @@
  * LSD radix sort of float32 scores held in several chunks, with an optional
  * uint32 payload that moves with each score.
  *
- * Scores are mapped to uint32 keys whose unsigned order equals the numeric
- * order of the floats (flip every bit of a negative float, flip only the sign
- * bit of a non-negative one), sorted in three passes of 11, 11 and 10 bits,
- * and mapped back. Passes whose digit is the same for every key are skipped.
- * Callers must have removed NaN and turned -0 into +0, because -0 and +0 get
- * different keys.
+ * Scores are mapped to order-preserving uint32 keys, sorted in three passes
+ * of 11, 11 and 10 bits, and mapped back. Passes whose digit is the same for
+ * every key are skipped. Callers must have removed NaN and turned -0 into
+ * +0, because -0 and +0 get different keys.
  *
  * Memory: the chunks plus two output-sized buffers (4 bytes per score each,
  * 8 with a payload), so about three times the score bytes at the peak.
  *
  * @internal
  */
+
+import { floatBitsToKey, keyToFloatBits } from "./float-key";
 
 const DIGIT_BITS = [11, 11, 10] as const;
 const DIGIT_SHIFTS = [0, 11, 22] as const;
@@ -26,16 +26,6 @@ export interface SortedScores {
   readonly payload?: Uint32Array;
 }
 
-/** Maps float32 bits to an order-preserving unsigned key. */
-function toKey(bits: number): number {
-  return (bits ^ ((bits >> 31) | 0x80000000)) >>> 0;
-}
-
-/** Inverse of {@link toKey}. */
-function fromKey(key: number): number {
-  return (key ^ (((key >> 31) ^ -1) | 0x80000000)) >>> 0;
-}
-
 function countDigits(chunks: readonly Float32Array[]): Uint32Array[] {
   const histograms = DIGIT_BITS.map((bits) => new Uint32Array(1 << bits));
   const [low, middle, high] = histograms;
@@ -43,7 +33,7 @@ function countDigits(chunks: readonly Float32Array[]): Uint32Array[] {
   for (const chunk of chunks) {
     const bits = new Uint32Array(chunk.buffer, chunk.byteOffset, chunk.length);
     for (let i = 0; i < bits.length; i++) {
-      const key = toKey(bits[i]);
+      const key = floatBitsToKey(bits[i]);
       low[key & 0x7ff]++;
       middle[(key >>> 11) & 0x7ff]++;
       high[key >>> 22]++;
@@ -71,7 +61,7 @@ function scatter(
   convert: boolean,
 ): void {
   for (let i = 0; i < source.length; i++) {
-    const key = convert ? toKey(source[i]) : source[i];
+    const key = convert ? floatBitsToKey(source[i]) : source[i];
     target[offsets[(key >>> shift) & mask]++] = key;
   }
 }
@@ -89,7 +79,7 @@ function scatterWithPayload(
   convert: boolean,
 ): void {
   for (let i = 0; i < source.length; i++) {
-    const key = convert ? toKey(source[i]) : source[i];
+    const key = convert ? floatBitsToKey(source[i]) : source[i];
     const at = offsets[(key >>> shift) & mask]++;
     target[at] = key;
     targetPayload[at] = sourcePayload[i];
@@ -114,8 +104,8 @@ export function radixSortScores(
     (pass) => !histograms[pass].some((count) => count === total),
   );
 
-  // The first pass reads the raw float bits from the chunks and writes keys;
-  // when every digit is constant it still has to copy the keys.
+  // The first pass reads the raw float bits from the chunks and writes keys.
+  // When every digit is constant, one pass still has to copy the keys.
   if (passes.length === 0) passes.push(0);
 
   let keys: Uint32Array = new Uint32Array(total);
@@ -176,7 +166,7 @@ export function radixSortScores(
     [keys, spareKeys] = [spareKeys, keys];
   });
 
-  for (let i = 0; i < total; i++) keys[i] = fromKey(keys[i]);
+  for (let i = 0; i < total; i++) keys[i] = keyToFloatBits(keys[i]);
   const scores = new Float32Array(keys.buffer, keys.byteOffset, total);
   return payload ? { scores, payload } : { scores };
 }

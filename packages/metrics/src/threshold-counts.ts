@@ -2,16 +2,18 @@
  * Per-threshold counts from which every exact metric of this package
  * follows, built without sorting the negatives.
  *
- * All of AUROC, AP, F1-max and PRO change slope only at the scores of
- * positive samples: between two neighbouring distinct positive scores,
- * lowering the threshold only adds negatives, which moves the ROC and PRO
- * curves along a horizontal line and lowers precision. So it is enough to
- * sort the positives (usually a few percent of the pixels) and to count, for
- * each distinct positive score, the negatives equal to it and the negatives
+ * AUROC, AP, F1-max and PRO change slope only at the scores of positive
+ * samples. Between two neighbouring distinct positive scores, lowering the
+ * threshold only adds negatives, which moves the ROC and PRO curves along a
+ * horizontal line and lowers precision. So it is enough to sort the
+ * positives (usually a few percent of the pixels) and to count, for each
+ * distinct positive score, the negatives equal to it and the negatives
  * between it and the next lower one.
  *
  * @internal
  */
+
+import { floatBitsToKey } from "./float-key";
 
 /** Counts at the distinct scores of the positive samples. */
 export interface ThresholdCounts {
@@ -113,12 +115,10 @@ export function countNegativesBySearch(
   return { negativesEqual, negativesBelow };
 }
 
-/** Maps float32 bits to an order-preserving unsigned key. */
-function toKey(bits: number): number {
-  return (bits ^ ((bits >> 31) | 0x80000000)) >>> 0;
-}
-
-/** Bucket index of the key table: the top bits of `key - minKey`. */
+/**
+ * Bucket table over the keys of the distinct positive values; the bucket of
+ * a key is `(key - minKey) >>> shift`.
+ */
 interface KeyTable {
   readonly keys: Uint32Array;
   readonly minKey: number;
@@ -136,7 +136,7 @@ const MAX_BUCKET_BITS = 18;
 function buildKeyTable(values: Float64Array): KeyTable {
   const floats = Float32Array.from(values);
   const bits = new Uint32Array(floats.buffer);
-  const keys = Uint32Array.from(bits, toKey);
+  const keys = Uint32Array.from(bits, floatBitsToKey);
   const minKey = keys[0];
   const maxKey = keys[keys.length - 1];
 
@@ -182,7 +182,7 @@ export function countFloat32Negatives(
   for (const chunk of chunks) {
     const bits = new Uint32Array(chunk.buffer, chunk.byteOffset, chunk.length);
     for (let k = 0; k < bits.length; k++) {
-      const key = toKey(bits[k]);
+      const key = floatBitsToKey(bits[k]);
       if (key < minKey) {
         negativesBelow[0]++;
         continue;

@@ -13,8 +13,8 @@ import { ThresholdCounts } from "./threshold-counts";
  * At each distinct threshold `t`, `tp` and `fp` count the positives and
  * negatives with score `>= t` (the points of scikit-learn's
  * `_binary_clf_curve`). Thresholds at which only negatives enter add points
- * on a horizontal line of the ROC curve, so they are taken in one step per
- * gap between positive scores; the areas and sums are unchanged.
+ * on a horizontal line of the ROC curve. One step per gap between positive
+ * scores therefore gives the same areas and sums.
  * - AUROC is the trapezoid area of (fp/N, tp/P) from (0, 0). The doubled
  *   area is summed in integer counts, exact in float64 while
  *   `2 * P * N < 2^53`.

@@ -178,7 +178,7 @@ describe("PixelMetricAccumulator input errors", () => {
   test("data length must match the shape", () => {
     expect(() =>
       new PixelMetricAccumulator().add(grid(new Float32Array(5), 2, 2), null),
-    ).toThrow(/image 0: anomaly map is 2x2 but holds 5 values instead of 4/);
+    ).toThrow(/image 0: anomaly map is 2x2 but contains 5 values instead of 4/);
   });
 
   test("non-integer shape is rejected", () => {

@@ -30,7 +30,7 @@ function accumulate(images: Image[]): PixelMetricAccumulator {
   return pixels;
 }
 
-/** One row of pixels: the first `regionScores.length` form one region. */
+/** Builds a one-row image whose first `regionScores.length` pixels form one region. */
 function rowImage(regionScores: number[], normalScores: number[]): Image {
   const width = regionScores.length + normalScores.length;
   return {
@@ -238,8 +238,8 @@ describe("auproBinned", () => {
   });
 
   test("one bin per distinct score equals the exact value", () => {
-    // Scores are multiples of 1/40 in [0, 1.5], so with 60 bins of width
-    // 1/40 every bin holds one distinct score.
+    // Scores are multiples of 1/40, so (high - low) * 40 + 1 bins are each
+    // a little narrower than 1/40 and contain at most one distinct score.
     const images = randomImages(52, 6);
     const pixels = accumulate(images);
     const low = Math.min(...images.flatMap(({ map }) => map));

@@ -2,7 +2,7 @@
 
 Usage: python3 bench_reference.py DATA_DIR TASK, where TASK is "auroc"
 (sklearn roc_auc_score over all pixels) or "aupro" (reference.aupro_sweep,
-limit 0.3). DATA_DIR holds meta.json ({"count", "height", "width"}),
+limit 0.3). DATA_DIR contains meta.json ({"count", "height", "width"}),
 maps.f32 (little-endian float32, count x height x width) and masks.u8.
 Prints one JSON line: value, seconds (wall time of the metric only, data
 already loaded), cpuSeconds (CPU time of this process over the same span),

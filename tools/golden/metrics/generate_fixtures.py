@@ -1,9 +1,10 @@
 """Write the golden fixtures of @devprompt/metrics.
 
 Run from the repository root with Debian's python3-numpy, -scipy, -sklearn
-and -skimage installed:
+and -skimage installed (name /usr/bin/python3 when another python3 comes
+first on the PATH):
 
-    python3 tools/golden/metrics/generate_fixtures.py
+    /usr/bin/python3 tools/golden/metrics/generate_fixtures.py
 
 It writes packages/metrics/test/fixtures/golden-binary.json (image-level
 cases) and golden-pixel.json (maps, masks and pixel metrics). The data is
@@ -150,8 +151,8 @@ def analytic_case():
 
     Image 0: a 1-pixel region scored 10 (above every normal pixel). Image 1: a
     3-pixel region scored -1 (below every normal pixel). PRO is 1/2 from FPR 0
-    on; the last threshold (-1) lifts it to 1 only at FPR 1, a vertical step
-    without area, so AUPRO is 1/2 for every limit in (0, 1].
+    on. The last threshold (-1) lifts it to 1 only at FPR 1, a vertical step
+    without area. So AUPRO is 1/2 for every limit in (0, 1].
     """
     first = np.arange(16, dtype=np.float32).reshape(4, 4) / 16
     first_mask = np.zeros((4, 4), dtype=np.uint8)

@@ -87,8 +87,8 @@ def aupro(maps, masks, limit=0.3):
     pro = np.concatenate([[0.0], pro])
     inside = fpr <= limit
     cut_x = np.concatenate([fpr[inside], [limit]])
-    # fpr is non-decreasing, so interp at the limit picks the crossing segment;
-    # np.interp takes the last y of a vertical step, which adds no area.
+    # fpr is non-decreasing, so interp at the limit picks the crossing segment.
+    # On a vertical step exactly at the limit, any y it picks adds no area.
     cut_y = np.concatenate([pro[inside], [np.interp(limit, fpr, pro)]])
     area = float(np.sum(np.diff(cut_x) * (cut_y[1:] + cut_y[:-1]) / 2))
     return area / limit
@@ -100,7 +100,7 @@ def aupro_sweep(scores, labels, region_ids, region_sizes, limit=0.3):
     scores: float scores of all pixels; labels: 0 normal, else anomalous;
     region_ids: region index per anomalous pixel (any value elsewhere);
     region_sizes: pixel count per region. Cumulative counts over the pixels in
-    descending score order give FPR and PRO at every pixel; the last pixel of
+    descending score order give FPR and PRO at every pixel. The last pixel of
     each run of equal scores carries the point of that threshold.
     """
     scores = np.asarray(scores)

@@ -3,9 +3,10 @@
  *
  * Two tolerances cover every comparison:
  * - `SAME_MATHS` (1e-12) for two float64 computations of the same quantity
- *   that only sum in a different order: each sum here has at most about 10^5
- *   terms in [0, 1], so rounding stays below 10^5 * 2^-53, about 1e-11 in
- *   the worst case and far less in practice.
+ *   that only sum in a different order. The sums here have up to about 10^6
+ *   terms in [0, 1]. Their rounding error is bounded by 10^6 * 2^-53 (about
+ *   1e-10) but grows like the square root of the term count in practice,
+ *   about 1e-13 for these sizes.
  * - `GOLDEN` (1e-6) for values against scikit-learn or the Python AUPRO
  *   reference stored in fixtures, the acceptance bar for matching them.
  */
