@@ -52,10 +52,11 @@ export {
 } from "./registry";
 export type { LossTermConfig } from "./registry";
 export { lossPreset, lossPresetNames } from "./presets";
-export { computeLossAndGrads } from "./loss-and-grads";
+export { computeLoss, computeLossAndGrads } from "./loss-and-grads";
 export type {
   LossAndGrads,
   LossAndGradsOptions,
+  LossValues,
   TextFeatureGrads,
 } from "./loss-and-grads";
 export { assertFiniteTerms, NonFiniteLossError } from "./finite";

@@ -137,6 +137,54 @@ export function computeLossAndGrads(
   return result;
 }
 
+/** Result of {@link computeLoss}: the total and the terms, no gradients. */
+export type LossValues = Omit<LossAndGrads, "grads">;
+
+/**
+ * Evaluates a composite loss on one batch without differentiating it, for
+ * logging a validation loss. It is cheaper than
+ * {@link computeLossAndGrads} because no gradient tape is recorded.
+ *
+ * @param loss - the composite loss
+ * @param batch - features, labels and logit scale of one batch
+ * @param options - feature source and whether to check finiteness
+ * @returns the weighted total and the unweighted terms
+ * @throws NonFiniteLossError naming the module whose value is NaN or
+ *   infinite (when `checkFinite` is on)
+ */
+export function computeLoss(
+  loss: CompositeLoss,
+  batch: LossBatch,
+  options: LossAndGradsOptions = {},
+): LossValues {
+  const featureSource = options.featureSource ?? "patch";
+  validateLossBatch(batch, featureSource);
+
+  const terms: Record<string, number> = {};
+  let total = NaN;
+  tf.tidy(() => {
+    const [normal, manualAbnormal, learnedAbnormal] = GROUPS.map(
+      (group) =>
+        toTensor(batch[BATCH_FIELD[group]] as FeatureArray) as tf.Tensor2D,
+    );
+    const inputs = prepareLossInputs(
+      batch,
+      { normal, manualAbnormal, learnedAbnormal },
+      { featureSource },
+    );
+    const evaluation = loss.evaluate(inputs);
+    for (const [label, term] of Object.entries(evaluation.terms)) {
+      terms[label] = term.dataSync()[0];
+    }
+    total = evaluation.total.dataSync()[0];
+  });
+
+  if (options.checkFinite ?? true) {
+    assertFiniteTerms(terms);
+  }
+  return { total, terms };
+}
+
 function evaluateWithGrads(
   loss: CompositeLoss,
   batch: LossBatch,

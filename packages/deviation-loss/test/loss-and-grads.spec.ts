@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import {
+  computeLoss,
   computeLossAndGrads,
   createLossRegistry,
   type LossBatch,
@@ -107,7 +108,7 @@ describe.each(BACKENDS)("computeLossAndGrads on %s", (backend) => {
       const shifted = (delta: number) => {
         const data = Float32Array.from(base);
         data[i] += delta;
-        return computeLossAndGrads(loss, {
+        return computeLoss(loss, {
           ...batch,
           manualAbnormalText: { data, shape: [3, dim] },
         }).total;
@@ -115,5 +116,40 @@ describe.each(BACKENDS)("computeLossAndGrads on %s", (backend) => {
       return (shifted(h) - shifted(-h)) / (2 * h);
     });
     expectClose(analytic, numeric, "dL/d manual vs differences", 2e-3);
+  });
+});
+
+describe.each(BACKENDS)("computeLoss on %s", (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  test("matches the value of computeLossAndGrads", () => {
+    const loss = createLossRegistry().build("devprompt");
+    const withGrads = computeLossAndGrads(loss, batch);
+    const values = computeLoss(loss, batch);
+    expectClose(values.total, withGrads.total, "total");
+    expect(Object.keys(values.terms)).toEqual(Object.keys(withGrads.terms));
+    expectClose(
+      Object.values(values.terms),
+      Object.values(withGrads.terms),
+      "terms",
+    );
+  });
+
+  test("leaves no tensors behind", () => {
+    const loss = createLossRegistry().build("promptad");
+    const before = tf.memory().numTensors;
+    computeLoss(loss, batch, { featureSource: "global" });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("names a NaN module", () => {
+    const loss = createLossRegistry().build("promptad");
+    const zeroNormal = {
+      ...batch,
+      normalText: { data: new Float32Array(2 * dim), shape: [2, dim] },
+    };
+    expect(() => computeLoss(loss, zeroNormal)).toThrow(
+      /loss module "alignment" returned NaN/,
+    );
   });
 });
