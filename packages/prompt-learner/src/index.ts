@@ -16,5 +16,6 @@ export * from "./context/learnable-context";
 export * from "./assembly/prompt-layout";
 export * from "./assembly/prompt-embeddings";
 export * from "./assembly/context-gradient";
+export * from "./assembly/clip-inputs";
 export * from "./anchors/text-anchors";
 export * from "./io/prompt-context-file";

