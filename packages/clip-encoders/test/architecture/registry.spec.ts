@@ -1,4 +1,5 @@
 import {
+  findRegisteredArchitectureName,
   getArchitecture,
   getPreprocess,
   listArchitectures,
@@ -188,5 +189,25 @@ describe("architecture registry", () => {
         },
       }),
     ).toThrow(/std must be three positive numbers/);
+  });
+});
+
+describe("findRegisteredArchitectureName", () => {
+  test("matches by numbers, not by name", () => {
+    const arch = getArchitecture("ViT-L-14-336");
+    arch.name = "anything";
+    expect(findRegisteredArchitectureName(arch)).toBe("ViT-L-14-336");
+  });
+
+  test("tells GELU and QuickGELU apart", () => {
+    const arch = getArchitecture("ViT-B-16");
+    arch.activation = "quick_gelu";
+    expect(findRegisteredArchitectureName(arch)).toBe("ViT-B-16-quickgelu");
+  });
+
+  test("returns undefined for an unknown shape", () => {
+    const arch = getArchitecture("test-tiny");
+    arch.text.layers = 5;
+    expect(findRegisteredArchitectureName(arch)).toBeUndefined();
   });
 });

@@ -107,6 +107,24 @@ describe("loadCheckpoint, OpenCLIP layout", () => {
     expect(worst).toBeGreaterThan(0);
   });
 
+  test("converts BF16 weights to float32", () => {
+    const directory = join(tempDir(), "bf16");
+    writeRandomCheckpoint(directory, tiny, { seed: 3, dtype: "BF16" });
+    const loaded = loadCheckpointSync(directory).weights.get("visual.proj")!;
+    const original = weights.get("visual.proj")!.data;
+    expect(loaded.sourceDtype).toBe("BF16");
+    // Bfloat16 keeps 8 significant bits: relative error at most 2^-8.
+    let worst = 0;
+    for (let i = 0; i < original.length; i++) {
+      worst = Math.max(
+        worst,
+        Math.abs(loaded.data[i] - original[i]) / Math.abs(original[i]),
+      );
+    }
+    expect(worst).toBeLessThanOrEqual(2 ** -8);
+    expect(worst).toBeGreaterThan(2 ** -11);
+  });
+
   test("lists every missing, unexpected and wrongly shaped tensor", () => {
     const broken: WeightMap = new Map(weights);
     broken.delete("visual.ln_pre.bias");
