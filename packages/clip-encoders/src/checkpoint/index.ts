@@ -35,7 +35,10 @@ export {
   type RandomCheckpoint,
   type RandomCheckpointOptions,
 } from "./random-checkpoint";
-export { generateRandomWeights } from "./random-weights";
+export {
+  generateRandomWeights,
+  type GenerateWeightsOptions,
+} from "./random-weights";
 export {
   READABLE_DTYPES,
   encodeSafetensors,

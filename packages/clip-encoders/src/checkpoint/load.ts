@@ -36,6 +36,11 @@ export interface LoadCheckpointOptions {
    * the same numbers, else the directory's base name.
    */
   name?: string;
+  /**
+   * Called while the weights file is read, with bytes read so far and the
+   * size of its data section.
+   */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
 
 const LAYOUT_FILES: Record<CheckpointLayout, [string, string]> = {
@@ -116,9 +121,11 @@ function readWeights(
   file: string,
   expected: Map<string, number[]>,
   ignore: (name: string) => boolean,
+  onProgress: LoadCheckpointOptions["onProgress"],
 ): { tensors: WeightMap; sha256: string; mismatches: WeightMismatch[] } {
   const unreadable: SafetensorsEntry[] = [];
   const contents = readSafetensors(file, {
+    onProgress,
     include: (entry) => {
       if (ignore(entry.name)) {
         return false;
@@ -169,7 +176,7 @@ function nameFor(
  * {@link loadCheckpoint}.
  *
  * @param directory - Checkpoint directory.
- * @param options - Architecture name.
+ * @param options - Architecture name and progress callback.
  * @returns The checkpoint, weights under OpenCLIP names in architecture order.
  * @throws Error naming the file for a missing directory or file, invalid
  *   JSON, an unsupported config, an invalid safetensors file, or weights that
@@ -216,6 +223,7 @@ export function loadCheckpointSync(
     weightsFile,
     expected,
     ignore,
+    options.onProgress,
   );
   if (mismatches.length > 0) {
     throw weightMismatchError(architecture, mismatches, weightsFile);
@@ -256,7 +264,7 @@ export function loadCheckpointSync(
  * event loop is blocked while a large checkpoint loads.
  *
  * @param directory - Checkpoint directory.
- * @param options - Architecture name.
+ * @param options - Architecture name and progress callback.
  * @returns The checkpoint, weights under OpenCLIP names in architecture order,
  *   with the SHA-256 of the weights file as `weightsHash`.
  * @throws Error naming the file for a missing directory or file, invalid

@@ -5,7 +5,10 @@ import type {
   SourceDtype,
   WeightMap,
 } from "../architecture/types";
-import { generateRandomWeights } from "./random-weights";
+import {
+  generateRandomWeights,
+  type GenerateWeightsOptions,
+} from "./random-weights";
 import { saveOpenClipCheckpoint } from "./save";
 
 /** Options of {@link writeRandomCheckpoint}. */
@@ -16,6 +19,8 @@ export interface RandomCheckpointOptions {
   preprocess?: PreprocessConfig;
   /** Stored dtype. Default `F32`. */
   dtype?: SourceDtype;
+  /** Called during generation; see {@link GenerateWeightsOptions}. */
+  onProgress?: GenerateWeightsOptions["onProgress"];
 }
 
 /** Result of {@link writeRandomCheckpoint}. */
@@ -47,7 +52,9 @@ export function writeRandomCheckpoint(
   arch: ClipArchitecture,
   options: RandomCheckpointOptions,
 ): RandomCheckpoint {
-  const weights = generateRandomWeights(arch, options.seed);
+  const weights = generateRandomWeights(arch, options.seed, {
+    onProgress: options.onProgress,
+  });
   const preprocess =
     options.preprocess ?? defaultPreprocess(arch.vision.imageSize);
   const weightsHash = saveOpenClipCheckpoint(

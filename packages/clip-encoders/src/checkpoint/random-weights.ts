@@ -6,6 +6,15 @@ import { SeededRandom } from "./prng";
 /** Initial `logit_scale`: ln(100), the value trained CLIP models end at. */
 const LOGIT_SCALE = Math.log(100);
 
+/** Options of {@link generateRandomWeights}. */
+export interface GenerateWeightsOptions {
+  /**
+   * Called after each tensor with the values generated so far and the total,
+   * in elements; a full-size model takes tens of seconds.
+   */
+  onProgress?: (doneValues: number, totalValues: number) => void;
+}
+
 /** A normal distribution N(mean, std²) to draw one tensor from. */
 interface NormalInit {
   mean: number;
@@ -82,6 +91,7 @@ function initFor(
  *
  * @param arch - Architecture, registered or custom.
  * @param seed - Non-negative safe integer.
+ * @param options - Progress callback.
  * @returns Float32 weights under their OpenCLIP names (`sourceDtype` F32).
  * @throws Error when the architecture or seed is invalid.
  * @example
@@ -93,13 +103,21 @@ function initFor(
 export function generateRandomWeights(
   arch: ClipArchitecture,
   seed: number,
+  options: GenerateWeightsOptions = {},
 ): WeightMap {
   validateArchitecture(arch);
   // Validate the seed once, before any allocation.
   new SeededRandom(seed);
 
+  const shapes = expectedWeightShapes(arch);
+  let total = 0;
+  for (const shape of shapes.values()) {
+    total += shape.reduce((a, b) => a * b, 1);
+  }
+  let done = 0;
+
   const weights: WeightMap = new Map();
-  for (const [name, shape] of expectedWeightShapes(arch)) {
+  for (const [name, shape] of shapes) {
     const count = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(count);
 
@@ -112,6 +130,8 @@ export function generateRandomWeights(
     }
 
     weights.set(name, { shape, data, sourceDtype: "F32" });
+    done += count;
+    options.onProgress?.(done, total);
   }
   return weights;
 }

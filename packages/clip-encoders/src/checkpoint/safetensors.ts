@@ -75,6 +75,11 @@ export interface ReadSafetensorsOptions {
    * nor converted, so they may have any dtype. Default: every tensor.
    */
   include?: (entry: SafetensorsEntry) => boolean;
+  /**
+   * Called after each tensor with the data bytes processed so far and the
+   * size of the data section, both in bytes.
+   */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
 
 /** Result of {@link readSafetensors}. */
@@ -415,6 +420,7 @@ export function readSafetensors(
           entry.dataOffsets[1] - entry.dataOffsets[0],
           file,
         );
+        options.onProgress?.(entry.dataOffsets[1], fileBytes - dataStart);
         continue;
       }
       if (!(READABLE_DTYPES as readonly string[]).includes(entry.dtype)) {
@@ -424,6 +430,7 @@ export function readSafetensors(
         );
       }
       tensors.set(entry.name, readTensor(fd, entry, dataStart, hash, file));
+      options.onProgress?.(entry.dataOffsets[1], fileBytes - dataStart);
     }
 
     return {

@@ -77,6 +77,21 @@ describe("loadCheckpoint, OpenCLIP layout", () => {
     expectSameWeights(checkpoint.weights, weights);
   });
 
+  test("reports read progress up to the data size", () => {
+    const directory = join(tempDir(), "progress");
+    writeRandomCheckpoint(directory, tiny, { seed: 3 });
+    const calls: Array<[number, number]> = [];
+    loadCheckpointSync(directory, {
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+    const total = calls[0][1];
+    expect(calls.length).toBe(weights.size);
+    expect(calls[calls.length - 1]).toEqual([total, total]);
+    expect(calls.every(([done], i) => i === 0 || done > calls[i - 1][0])).toBe(
+      true,
+    );
+  });
+
   test("names an unregistered architecture after its directory", () => {
     const custom = structuredClone(tiny);
     custom.embedDim = 16;

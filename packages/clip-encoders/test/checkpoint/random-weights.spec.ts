@@ -129,6 +129,16 @@ describe("generateRandomWeights", () => {
     expect(other.get(name)!.data).toEqual(weights.get(name)!.data);
   });
 
+  test("reports generation progress per tensor", () => {
+    const calls: number[][] = [];
+    generateRandomWeights(tiny, 1, {
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+    const total = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
+    expect(calls.length).toBe(weights.size);
+    expect(calls[calls.length - 1]).toEqual([total, total]);
+  });
+
   test("rejects an invalid seed", () => {
     expect(() => generateRandomWeights(tiny, -3)).toThrow(
       /non-negative safe integer/,
