@@ -102,7 +102,7 @@ export function topKWeights(
  * so the gradient reaches exactly the K chosen entries, each with weight
  * 1/K. In tfjs 4.22, `tf.topk` has no gradient on any backend, and the
  * gradient of `tf.gather` needs the UnsortedSegmentSum kernel, which the
- * wasm backend lacks; a product with a constant weight matrix avoids both.
+ * wasm backend lacks. A product with a constant weight matrix avoids both.
  *
  * @param values - [images, patches]
  * @param k - how many values to keep per row, in [1, patches]
