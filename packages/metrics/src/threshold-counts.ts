@@ -191,8 +191,17 @@ export function countFloat32Negatives(
         negativesBelow[size]++;
         continue;
       }
+      // Binary search inside the bucket, written out because a call to
+      // lowerBound() here ran about 2.5x slower (V8 in Node 20, 32 M
+      // scores): it is shared with Float64Array callers.
       const bucket = (key - minKey) >>> shift;
-      const at = lowerBound(keys, key, start[bucket], start[bucket + 1]);
+      let at = start[bucket];
+      let high = start[bucket + 1];
+      while (at < high) {
+        const middle = (at + high) >>> 1;
+        if (keys[middle] < key) at = middle + 1;
+        else high = middle;
+      }
       if (at < size && keys[at] === key) negativesEqual[at]++;
       else negativesBelow[at]++;
     }
