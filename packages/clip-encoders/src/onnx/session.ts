@@ -3,7 +3,7 @@ import path from "node:path";
 
 import * as ort from "onnxruntime-node";
 
-/** Where an ONNX graph runs. */
+/** Execution device of an ONNX graph. */
 export type Device = "cpu" | "cuda";
 
 /** Receiver of the package's diagnostic messages; packages never print. */
@@ -44,7 +44,7 @@ export interface OnnxSessionHandle {
 export interface CudaProviderStatus {
   /** Whether the CUDA provider library files are present next to the binding. */
   available: boolean;
-  /** Why it is not available; empty when it is. */
+  /** Reason it is not available; empty when it is. */
   reason: string;
 }
 
@@ -108,9 +108,9 @@ export function cudaProviderStatus(): CudaProviderStatus {
  * @param model - ModelProto wire bytes, for example from {@link GraphBuilder.toBytes}, or the path of an `.onnx` file
  * @param options - device, fallback policy and thread counts
  * @returns the session and the device it runs on
- * @throws Error when `device` is `cuda`, the CUDA provider cannot be used and
- *   `allowCpuFallback` is not set; the message gives the reason and how to
- *   install the CUDA build
+ * @throws Error when `device` is `cuda` and the CUDA provider cannot be
+ *   used, unless `allowCpuFallback` is set. The message gives the reason and
+ *   how to install the CUDA build.
  */
 export async function createOnnxSession(
   model: Uint8Array | string,

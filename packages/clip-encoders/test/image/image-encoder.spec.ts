@@ -10,7 +10,13 @@ import path from "node:path";
 
 import { getArchitecture, getPreprocess } from "../../src/architecture";
 import type { ClipCheckpoint } from "../../src/architecture";
-import { generateRandomWeights } from "../../src/checkpoint";
+import {
+  float16BitsToFloat32,
+  float32ToFloat16Bits,
+  generateRandomWeights,
+  loadCheckpoint,
+  writeRandomCheckpoint,
+} from "../../src/checkpoint";
 import {
   GRAPH_CACHE_FOLDER,
   ImageEncoder,
@@ -150,6 +156,45 @@ describe("ImageEncoder", () => {
       await expect(
         ImageEncoder.create(checkpoint(), { cacheDir: false, device: "cuda" }),
       ).rejects.toThrow(/ONNXRUNTIME_NODE_INSTALL=cuda12/);
+    },
+  );
+});
+
+describe("ImageEncoder on a checkpoint directory", () => {
+  it.each(["F32", "F16"] as const)(
+    "encodes a loaded %s checkpoint",
+    async (dtype) => {
+      const modelDir = path.join(folder, "model");
+      const written = writeRandomCheckpoint(modelDir, arch, { seed: 3, dtype });
+      const loaded = await loadCheckpoint(modelDir);
+      const fromDisk = await ImageEncoder.create(loaded);
+      const weights = generateRandomWeights(arch, 3);
+      if (dtype === "F16") {
+        // The loader must return exactly the float16-rounded values.
+        for (const [name, tensor] of weights) {
+          const rounded = float16BitsToFloat32(
+            float32ToFloat16Bits(tensor.data),
+          );
+          weights.set(name, { ...tensor, data: rounded });
+        }
+      }
+      const inMemory = await ImageEncoder.create(
+        { ...loaded, weights },
+        { cacheDir: false },
+      );
+      const a = await fromDisk.encode(pixels(2));
+      const b = await inMemory.encode(pixels(2));
+      await fromDisk.dispose();
+      await inMemory.dispose();
+
+      expect(loaded.weightsHash).toBe(written.weightsHash);
+      expect(
+        fromDisk.graphPath?.startsWith(path.join(modelDir, GRAPH_CACHE_FOLDER)),
+      ).toBe(true);
+      expect(Array.from(a.vvPatchTokens.data)).toEqual(
+        Array.from(b.vvPatchTokens.data),
+      );
+      expect(Array.from(a.taps[0].data)).toEqual(Array.from(b.taps[0].data));
     },
   );
 });

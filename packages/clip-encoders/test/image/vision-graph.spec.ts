@@ -87,6 +87,44 @@ describe("buildImageEncoderGraph", () => {
     tf.dispose([ref.imageEmbeds, ref.vvPatchTokens, ...ref.taps]);
   });
 
+  it("matches the tfjs reference with QuickGELU", async () => {
+    const quick = {
+      ...arch,
+      name: "test-tiny-quickgelu",
+      activation: "quick_gelu" as const,
+    };
+    const input = pixels();
+    const { session } = await createOnnxSession(
+      buildImageEncoderGraph(weights, quick).model,
+    );
+    const out = await session.run({
+      pixel_values: new ort.Tensor("float32", input, [batch, 3, size, size]),
+    });
+    await session.release();
+    const ref = referenceVisionTower(weights, quick, input, batch, tapPreset());
+    const gelu = await encode(weights, {}, input);
+
+    expectAllClose(
+      out.vv_patch_tokens.data as Float32Array,
+      l2NormalizeLast(ref.vvPatchTokens).dataSync(),
+      1e-4,
+      "vv_patch_tokens",
+    );
+    expectAllClose(
+      out.image_embeds.data as Float32Array,
+      l2NormalizeLast(ref.imageEmbeds).dataSync(),
+      1e-4,
+      "image_embeds",
+    );
+    // The activation must matter, or this case would not test it.
+    const { difference } = maxAbsDifference(
+      out.image_embeds.data as Float32Array,
+      gelu.image_embeds.data as Float32Array,
+    );
+    expect(difference).toBeGreaterThan(1e-3);
+    tf.dispose([ref.imageEmbeds, ref.vvPatchTokens, ...ref.taps]);
+  });
+
   it("declares the output shapes", async () => {
     const out = await encode(weights, {});
 
