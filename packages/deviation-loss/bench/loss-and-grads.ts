@@ -13,6 +13,7 @@ import "@tensorflow/tfjs-backend-wasm";
 
 import {
   buildLoss,
+  type CompositeLoss,
   computeLossAndGrads,
   type LossBatch,
   type LossTermConfig,
@@ -22,7 +23,7 @@ import { randomMatrix } from "../test/support/arrays";
 const IMAGES = 1;
 const PATCHES = 225;
 const DIM = 640;
-const WARMUP = 3;
+const WARMUP = 5;
 const REPEATS = 15;
 
 const batch: LossBatch = {
@@ -39,17 +40,29 @@ const LOSSES: [string, string | LossTermConfig[]][] = [
   ["deviation only", [{ name: "deviation" }]],
 ];
 
-function medianMs(config: string | LossTermConfig[]): number {
-  const loss = buildLoss(config);
-  for (let i = 0; i < WARMUP; i++) computeLossAndGrads(loss, batch);
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const start = process.hrtime.bigint();
-    computeLossAndGrads(loss, batch);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+function timeStepMs(loss: CompositeLoss): number {
+  const start = process.hrtime.bigint();
+  computeLossAndGrads(loss, batch);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+// The losses take turns, step by step, so that a slow phase of a shared
+// machine or JIT warm-up does not land on one loss only.
+function medianMsPerLoss(): number[] {
+  const losses = LOSSES.map(([, config]) => buildLoss(config));
+  for (let i = 0; i < WARMUP; i++) {
+    losses.forEach(timeStepMs);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  const times = losses.map((): number[] => []);
+  for (let i = 0; i < REPEATS; i++) {
+    losses.forEach((loss, index) => times[index].push(timeStepMs(loss)));
+  }
+  return times.map(median);
 }
 
 async function main(): Promise<void> {
@@ -58,9 +71,10 @@ async function main(): Promise<void> {
   for (const backend of ["cpu", "wasm"]) {
     await tf.setBackend(backend);
     await tf.ready();
-    for (const [name, config] of LOSSES) {
-      rows.push({ backend, loss: name, ms: medianMs(config) });
-    }
+    const medians = medianMsPerLoss();
+    LOSSES.forEach(([name], index) => {
+      rows.push({ backend, loss: name, ms: medians[index] });
+    });
   }
 
   const reference = rows[0].ms;
