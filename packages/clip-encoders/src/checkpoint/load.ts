@@ -172,6 +172,21 @@ function nameFor(
 }
 
 /**
+ * Rejects a preprocessing size that differs from the model input: the
+ * encoders take crops of exactly `vision.imageSize` pixels.
+ */
+function checkInputSize(config: CheckpointConfig, configFile: string): void {
+  const { size } = config.preprocess;
+  const { imageSize } = config.architecture.vision;
+  if (size !== imageSize) {
+    throw new Error(
+      `preprocessing size ${size} in ${configFile} differs from the model input size ${imageSize}; ` +
+        "set the preprocessing size to the input size",
+    );
+  }
+}
+
+/**
  * Loads and validates a CLIP checkpoint directory synchronously; see
  * {@link loadCheckpoint}.
  *
@@ -191,15 +206,14 @@ export function loadCheckpointSync(
   const weightsFile = requireWeightsFile(absolute, layout);
 
   let config: CheckpointConfig;
+  const configFile = join(absolute, LAYOUT_FILES[layout][0]);
   if (layout === "open_clip") {
-    const configFile = join(absolute, OPEN_CLIP_CONFIG_FILE);
     config = parseOpenClipConfig(
       readJson(configFile),
       basename(absolute),
       configFile,
     );
   } else {
-    const configFile = join(absolute, HF_CONFIG_FILE);
     const preprocessorFile = join(absolute, HF_PREPROCESSOR_FILE);
     const preprocessor = existsSync(preprocessorFile)
       ? readJson(preprocessorFile)
@@ -212,6 +226,7 @@ export function loadCheckpointSync(
     );
   }
   nameFor(config, absolute, options);
+  checkInputSize(config, configFile);
   const { architecture } = config;
 
   const expected =

@@ -244,6 +244,18 @@ describe("loadCheckpoint, OpenCLIP layout", () => {
     );
   });
 
+  test("rejects a preprocessing size other than the input size", () => {
+    const directory = writeOpenClipDir("crop-224", weights);
+    const config = toOpenClipConfig(tiny, { ...preprocess, size: 224 });
+    writeFileSync(
+      join(directory, "open_clip_config.json"),
+      JSON.stringify(config),
+    );
+    expect(() => loadCheckpointSync(directory)).toThrow(
+      /preprocessing size 224 in .*open_clip_config\.json differs from the model input size 32/,
+    );
+  });
+
   test("rejects an unsupported config option", () => {
     const directory = writeOpenClipDir("pooled", weights);
     const config = toOpenClipConfig(tiny, preprocess) as {
