@@ -301,8 +301,8 @@ export class PixelMetricAccumulator {
    *   65536).
    * @returns Binned AUPRO with `errorBound`; `NaN` with a reason as for the
    *   exact value.
-   * @throws RangeError when the limit is outside (0, 1] or `bins` is not a
-   *   positive integer.
+   * @throws RangeError when the limit is outside (0, 1] or `bins` is not an
+   *   integer from 1 to 2^24.
    */
   auproBinned(options?: BinnedAuproOptions): BinnedAuproResult {
     const limit = resolveLimit(options);

@@ -28,7 +28,7 @@ export interface AuproOptions {
 
 /** Options of the binned AUPRO. */
 export interface BinnedAuproOptions extends AuproOptions {
-  /** Number of equal-width score bins, an integer >= 1. */
+  /** Number of equal-width score bins, an integer from 1 to 2^24. */
   readonly bins?: number;
 }
 
@@ -45,6 +45,10 @@ export interface BinnedAuproOptions extends AuproOptions {
 export function defaultAuproOptions(): Required<BinnedAuproOptions> {
   return { integrationLimit: 0.3, bins: 65536 };
 }
+
+// Two float64 histograms of 2^24 bins take 256 MiB; more bins than that
+// cost more than the exact computation.
+const MAX_BINS = 2 ** 24;
 
 /**
  * Trapezoid integration of a monotone curve that starts at (0, 0), cut at
@@ -213,7 +217,7 @@ function scoreRange(chunks: readonly Float32Array[]): [number, number] {
  * @param negativeChunks - Normal pixel scores, any order.
  * @param data - Region sizes and the normal pixel count.
  * @param limit - FPR limit in (0, 1].
- * @param bins - Number of bins, an integer >= 1.
+ * @param bins - Number of bins, an integer from 1 to 2^24.
  *
  * @internal
  */
@@ -225,8 +229,10 @@ export function binnedAupro(
   limit: number,
   bins: number,
 ): BinnedAuproResult {
-  if (!(Number.isInteger(bins) && bins >= 1)) {
-    throw new RangeError(`bins must be an integer >= 1; got ${bins}`);
+  if (!(Number.isInteger(bins) && bins >= 1 && bins <= MAX_BINS)) {
+    throw new RangeError(
+      `bins must be an integer from 1 to ${MAX_BINS}; got ${bins}. Use the exact aupro() when the bound of the binned value is too loose`,
+    );
   }
   const undefinedResult = undefinedAupro(data, limit);
   if (undefinedResult) {

@@ -300,10 +300,10 @@ describe("aupro undefined cases and options", () => {
     );
   });
 
-  test.each([0, 2.5, -3])("bins %p is rejected", (bins) => {
+  test.each([0, 2.5, -3, 2 ** 24 + 1])("bins %p is rejected", (bins) => {
     const pixels = accumulate([rowImage([1], [0])]);
     expect(() => pixels.auproBinned({ bins })).toThrow(
-      /bins must be an integer >= 1/,
+      /bins must be an integer from 1 to 16777216/,
     );
   });
 
