@@ -43,9 +43,9 @@ export type OverflowPolicy = "error" | "truncate";
 
 /** Words whose single-token ids stand in the context rows of `tokenIds`. */
 export interface PlaceholderWords {
-  /** Word for C_n rows; PromptAD uses `N`. */
+  /** Word for C_n rows (PromptAD uses `N`). */
   normal: string;
-  /** Word for C_a rows; PromptAD uses `A`. */
+  /** Word for C_a rows (PromptAD uses `A`). */
   abnormal: string;
 }
 
@@ -57,17 +57,17 @@ export interface PromptLayoutOptions {
    * ends with the end token, as CLIP's tokenizer does with a long text.
    */
   overflow?: OverflowPolicy;
-  /** Context pairing of learned abnormal prompts; `all-pairs` by default. */
+  /** Context pairing of learned abnormal prompts. Default `all-pairs`. */
   learnedPairing?: LearnedPairing;
   /**
    * Words whose token ids fill the context rows of `tokenIds`. PromptAD
-   * tokenises "N N N N {class}." and "N N N N A {class}."; with the same
-   * words, `tokenIds` equals its tokenised prompts. Defaults `N` and `A`.
+   * tokenises "N N N N {class}." and "N N N N A {class}.", so with the same
+   * words `tokenIds` equals its tokenised prompts. Defaults `N` and `A`.
    */
   placeholderWords?: PlaceholderWords;
-  /** Start-of-text id; 49406 in CLIP's BPE vocabulary. */
+  /** Start-of-text id, 49406 in CLIP's BPE vocabulary. */
   startToken?: number;
-  /** End-of-text id; 49407, the largest id of CLIP's BPE vocabulary. */
+  /** End-of-text id, 49407 (the largest id) in CLIP's BPE vocabulary. */
   endToken?: number;
 }
 
@@ -89,7 +89,7 @@ export interface PromptLayout {
   config: ContextConfig;
   /** Prompt range of each group. */
   groups: Record<PromptGroup, PromptRange>;
-  /** Readable form of each prompt, for example `[C_n×4] [C_a2×1] bottle.`. */
+  /** Readable form of each prompt, for example `[C_n0×4] [C_a2×1] bottle.`. */
   labels: string[];
   /** `[count, contextLength]` ids, with placeholder ids in the context rows. */
   tokenIds: Int32Array;

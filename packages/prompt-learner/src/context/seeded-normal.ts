@@ -1,12 +1,11 @@
 /**
  * Seeded pseudo-random numbers for context initialisation.
  *
- * Uniforms come from Mulberry32 (Tommy Ettinger's 32-bit generator, public
- * domain): a Weyl sequence with step 0x6D2B79F5 followed by an integer
- * mixing function. Two 32-bit outputs make one double with 53 random bits.
- * Normals come from the Box-Muller transform, which turns two uniforms u1, u2
- * into the independent pair
- * `sqrt(-2 ln(1 - u1)) · (cos(2π u2), sin(2π u2))`; both values are used, cos
+ * Uniforms come from the 32-bit generator Mulberry32, a Weyl sequence with
+ * step 0x6D2B79F5 followed by an integer mixing function. Two 32-bit outputs
+ * make one double with 53 random bits. Normals come from the Box-Muller
+ * transform, which turns two uniforms u1, u2 into the independent pair
+ * `sqrt(-2 ln(1 - u1)) · (cos(2π u2), sin(2π u2))`. Both values are used, cos
  * first. `1 - u1` lies in (0, 1], so the logarithm is finite.
  */
 

@@ -51,10 +51,13 @@ export interface PromptTexts {
   learnedAbnormal: string[];
 }
 
-// Sources: PromptAD `PromptAD/model.py` (prompt strings built in
-// `PromptLearner.__init__`) and DevPrompt (Poudineh and Lalonde, arXiv
-// 2601.15453), which writes "a photo of a normal [class]" and "a photo of a
-// defective [class]" after the shared context.
+// Sources: PromptAD's reference code, `PromptAD/model.py` (prompt strings
+// built in `PromptLearner.__init__`), and the DevPrompt wording "a photo of a
+// normal [class]" and "a photo of a defective [class]" after the shared
+// context (Poudineh and Lalonde, arXiv 2601.15453).
+// NOTE: no public DevPrompt code was found, so its learned abnormal suffix
+// and the absence of state phrases are this package's choices, not the
+// paper's.
 const STYLE_TEMPLATES: Record<PromptStyleName, PromptTemplates> = {
   promptad: {
     normal: ["{}."],
