@@ -3,6 +3,7 @@ import * as ort from "onnxruntime-node";
 import {
   createOnnxSession,
   type Device,
+  type OnnxSessionHandle,
   type OnnxSessionOptions,
 } from "../onnx/session";
 import type { DifferentiableTextEncoder } from "./differentiable-text-encoder";
@@ -36,7 +37,11 @@ export interface OnnxTextEncoder extends DifferentiableTextEncoder {
  * encoder. It generates two graphs from the weights: the forward pass, and
  * the vector-Jacobian product with the forward pass recomputed inside it
  * (written with standard operators, no training extensions), and opens one
- * session for each. Each session holds its own copy of the weights.
+ * session for each. Each session keeps its own copy of the weights.
+ *
+ * NOTE: only the CPU provider has been run. The graphs use only standard
+ * opset-17 operators, but no CUDA build of onnxruntime-node was available to
+ * run them on a GPU.
  *
  * @param tower - text-tower weights from {@link readTextTower}
  * @param options - device (`cpu` by default, `cuda` needs the CUDA build of
@@ -59,10 +64,16 @@ export async function createOnnxTextEncoder(
     buildTextForwardModel(tower),
     options,
   );
-  const vjp = await createOnnxSession(buildTextVjpModel(tower), {
-    ...options,
-    device: forward.device,
-  });
+  let vjp: OnnxSessionHandle;
+  try {
+    vjp = await createOnnxSession(buildTextVjpModel(tower), {
+      ...options,
+      device: forward.device,
+    });
+  } catch (error) {
+    await forward.session.release();
+    throw error;
+  }
   return new OnnxRuntimeTextEncoder(
     tower,
     forward.session,

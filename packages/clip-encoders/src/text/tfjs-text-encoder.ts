@@ -11,7 +11,8 @@ export interface TfjsTextEncoderOptions {
   /**
    * tfjs backend to switch to before the weights are uploaded. This changes
    * the process-wide tfjs backend; when omitted, the current backend is used.
-   * `wasm` is several times faster than `cpu` in Node.
+   * Prefer `wasm` in Node, because the pure-JavaScript `cpu` backend is much
+   * slower for the matrix products of this encoder.
    */
   backend?: "cpu" | "wasm";
   /**
