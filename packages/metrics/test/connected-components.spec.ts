@@ -1,4 +1,5 @@
 import { labelConnectedComponents } from "../src/connected-components";
+import { floodFillSizes } from "./support/flood-fill";
 import { seededRandom } from "./support/random";
 
 /** Parses rows like "#.#" (# foreground) into a mask. */
@@ -12,42 +13,6 @@ function parseMask(rows: string[]): {
     height: rows.length,
     width: rows[0].length,
   };
-}
-
-/** Region count and sorted sizes by breadth-first flood fill. */
-function floodFillRegions(
-  mask: ArrayLike<number>,
-  height: number,
-  width: number,
-): number[] {
-  const seen = new Uint8Array(height * width);
-  const sizes: number[] = [];
-  for (let start = 0; start < mask.length; start++) {
-    if (!(mask[start] > 0) || seen[start]) continue;
-    const queue = [start];
-    seen[start] = 1;
-    let size = 0;
-    while (queue.length > 0) {
-      const pixel = queue.pop() as number;
-      size++;
-      const y = Math.floor(pixel / width);
-      const x = pixel - y * width;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const ny = y + dy;
-          const nx = x + dx;
-          if (ny < 0 || ny >= height || nx < 0 || nx >= width) continue;
-          const next = ny * width + nx;
-          if (mask[next] > 0 && !seen[next]) {
-            seen[next] = 1;
-            queue.push(next);
-          }
-        }
-      }
-    }
-    sizes.push(size);
-  }
-  return sizes.sort((a, b) => a - b);
 }
 
 describe("labelConnectedComponents", () => {
@@ -102,7 +67,7 @@ describe("labelConnectedComponents", () => {
     const result = labelConnectedComponents(mask, height, width);
 
     const sizes = Array.from(result.sizes).sort((a, b) => a - b);
-    expect(sizes).toEqual(floodFillRegions(mask, height, width));
+    expect(sizes).toEqual(floodFillSizes(mask, height, width));
     expect(Math.max(...result.labels)).toBe(result.count);
   });
 

@@ -1,15 +1,8 @@
 import { binaryMetrics } from "../src/binary-metrics";
-import { PixelGrid, PixelMetricAccumulator } from "../src/pixel-metrics";
+import { PixelMetricAccumulator } from "../src/pixel-metrics";
+import { grid } from "./support/pixel-grid";
 import { SAME_MATHS, expectClose } from "./support/tolerance";
 import { seededRandom } from "./support/random";
-
-function grid(
-  data: ArrayLike<number>,
-  height: number,
-  width: number,
-): PixelGrid {
-  return { data, height, width };
-}
 
 interface PixelCase {
   maps: Float32Array[];

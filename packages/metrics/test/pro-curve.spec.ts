@@ -1,5 +1,6 @@
 import { labelConnectedComponents } from "../src/connected-components";
-import { PixelGrid, PixelMetricAccumulator } from "../src/pixel-metrics";
+import { PixelMetricAccumulator } from "../src/pixel-metrics";
+import { grid } from "./support/pixel-grid";
 import { defaultAuproOptions } from "../src/pro-curve";
 import { SAME_MATHS, expectClose } from "./support/tolerance";
 import { seededRandom } from "./support/random";
@@ -9,14 +10,6 @@ interface Image {
   mask: number[] | null;
   height: number;
   width: number;
-}
-
-function grid(
-  data: ArrayLike<number>,
-  height: number,
-  width: number,
-): PixelGrid {
-  return { data, height, width };
 }
 
 function accumulate(images: Image[]): PixelMetricAccumulator {

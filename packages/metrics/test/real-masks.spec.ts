@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { binaryMetrics } from "../src/binary-metrics";
 import { labelConnectedComponents } from "../src/connected-components";
 import { PixelMetricAccumulator } from "../src/pixel-metrics";
+import { floodFillSizes } from "./support/flood-fill";
 import { readPngFirstChannel } from "./support/png";
 import { seededRandom } from "./support/random";
 import { SAME_MATHS, expectClose } from "./support/tolerance";
@@ -42,45 +43,11 @@ function loadMasks(): RealMask[] {
   return files.map((file) => ({ file, ...readPngFirstChannel(file) }));
 }
 
-/** Region sizes by a stack-based flood fill over the 8 neighbours. */
-function floodFillSizes(mask: RealMask): number[] {
+/** Flood-fill region sizes of a mask, computed once per mask. */
+function regionSizes(mask: RealMask): number[] {
   const cached = floodFillCache.get(mask);
   if (cached) return cached;
-
-  const { data, height, width } = mask;
-  const seen = new Uint8Array(data.length);
-  const sizes: number[] = [];
-  for (let start = 0; start < data.length; start++) {
-    if (data[start] === 0 || seen[start]) continue;
-    const stack = [start];
-    seen[start] = 1;
-    let size = 0;
-    while (stack.length > 0) {
-      const pixel = stack.pop() as number;
-      size++;
-      const y = Math.floor(pixel / width);
-      const x = pixel - y * width;
-      for (
-        let ny = Math.max(0, y - 1);
-        ny <= Math.min(height - 1, y + 1);
-        ny++
-      ) {
-        for (
-          let nx = Math.max(0, x - 1);
-          nx <= Math.min(width - 1, x + 1);
-          nx++
-        ) {
-          const next = ny * width + nx;
-          if (data[next] > 0 && !seen[next]) {
-            seen[next] = 1;
-            stack.push(next);
-          }
-        }
-      }
-    }
-    sizes.push(size);
-  }
-  sizes.sort((a, b) => a - b);
+  const sizes = floodFillSizes(mask.data, mask.height, mask.width);
   floodFillCache.set(mask, sizes);
   return sizes;
 }
@@ -107,7 +74,7 @@ if (!fs.existsSync(MASK_FOLDER)) {
           mask.width,
         );
         expect(Array.from(result.sizes).sort((a, b) => a - b)).toEqual(
-          floodFillSizes(mask),
+          regionSizes(mask),
         );
       },
     );
@@ -130,7 +97,7 @@ if (!fs.existsSync(MASK_FOLDER)) {
       // 0: the curve runs (0, 0), (0, 1/R), (1, 1), so the normalised area
       // up to L is 1/R + (1 - 1/R) * L / 2.
       const regionCount = masks.reduce(
-        (sum, mask) => sum + floodFillSizes(mask).length,
+        (sum, mask) => sum + regionSizes(mask).length,
         0,
       );
       const pixels = new PixelMetricAccumulator();
