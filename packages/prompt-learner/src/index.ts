@@ -17,5 +17,6 @@ export * from "./assembly/prompt-layout";
 export * from "./assembly/prompt-embeddings";
 export * from "./assembly/context-gradient";
 export * from "./assembly/clip-inputs";
+export * from "./assembly/prompt-groups";
 export * from "./anchors/text-anchors";
 export * from "./io/prompt-context-file";

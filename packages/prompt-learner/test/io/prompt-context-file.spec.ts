@@ -106,6 +106,34 @@ describe("savePromptContext and loadPromptContext", () => {
     );
   });
 
+  test("description records the settings and tensors hash", () => {
+    savePromptContext(directory, makeSnapshot());
+    const description = JSON.parse(
+      readFileSync(join(directory, PROMPT_CONTEXT_JSON), "utf8"),
+    );
+    expect(description).toMatchObject({
+      format: "devprompt-prompt-context",
+      version: 1,
+      classKey: "metal_nut",
+      width: 5,
+      weightsHash: HASH,
+      tensorsFile: PROMPT_CONTEXT_TENSORS,
+    });
+    expect(description.config.nPro).toBe(2);
+    expect(description.tensorsSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("names a missing tensors file", () => {
+    savePromptContext(directory, makeSnapshot());
+    rmSync(join(directory, PROMPT_CONTEXT_TENSORS));
+    expect(() =>
+      loadPromptContext(directory, {
+        weightsHash: HASH,
+        classKey: "metal_nut",
+      }),
+    ).toThrow(join(directory, PROMPT_CONTEXT_TENSORS));
+  });
+
   test("rejects another checkpoint", () => {
     savePromptContext(directory, makeSnapshot());
     expect(() =>
