@@ -14,13 +14,18 @@ import { fileURLToPath } from "node:url";
 const appDir = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(appDir, "package.json"));
 
-/** Packages kept external whatever their contents (prefix match for scopes). */
+/**
+ * Packages kept external whatever their contents (prefix match for scopes).
+ * `tsx` is only resolved by path (the dataset loader's worker pool), so it
+ * must stay a file in node_modules.
+ */
 const ALWAYS_EXTERNAL = [
   "onnxruntime-node",
   "onnxruntime-common",
   "sharp",
   "@img/",
   "@tensorflow/",
+  "tsx",
 ];
 
 /** Depth limit when searching a package for binary files. */

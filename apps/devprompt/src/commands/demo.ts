@@ -1,7 +1,6 @@
-import {
-  NotWiredError,
-  type CommandDefinition,
-} from "../cli/command-definition";
+import type { CommandDefinition } from "../cli/command-definition";
+import { runDemo } from "../pipeline/run-demo";
+import { formatMetrics } from "./eval";
 
 /** `devprompt demo`: end-to-end run on generated data with random weights. */
 export const demoCommand: CommandDefinition = {
@@ -35,12 +34,19 @@ export const demoCommand: CommandDefinition = {
       defaultValue: 111,
     },
   ],
-  async run() {
-    // TODO: generate data and a checkpoint and run train and eval once the
-    // packages export the generators.
-    throw new NotWiredError(
-      "demo",
-      "the synthetic dataset generator, random checkpoints, train and eval",
+  async run({ options, log, io }) {
+    const result = await runDemo(
+      {
+        out: options.out as string | undefined,
+        epochs: options.epochs as number,
+        seed: options.seed as number,
+      },
+      log,
+    );
+    io.stdout(
+      formatMetrics(result.evaluation.metrics, result.evaluation.images) +
+        `files: ${result.folder} (data/, model/, run/)\n` +
+        "NOTE: the CLIP weights of this demo are random, so these numbers say nothing about the method; train on real data with a pretrained checkpoint for meaningful results.\n",
     );
   },
 };

@@ -1,7 +1,5 @@
-import {
-  NotWiredError,
-  type CommandDefinition,
-} from "../cli/command-definition";
+import type { CommandDefinition } from "../cli/command-definition";
+import { runEval, type EvalMetrics } from "../pipeline/run-eval";
 import { OPTIONS } from "./shared-options";
 
 /** `devprompt eval`: scores the test set of a trained run and computes metrics. */
@@ -52,12 +50,36 @@ export const evalCommand: CommandDefinition = {
     },
     OPTIONS.overwrite,
   ],
-  async run() {
-    // TODO: connect the dataset readers, encoders and metrics once their
-    // packages export them.
-    throw new NotWiredError(
-      "eval",
-      "@devprompt/datasets, @devprompt/clip-encoders, @devprompt/prompt-learner and @devprompt/metrics",
+  async run({ options, log, io }) {
+    const result = await runEval(
+      {
+        run: options.run as string,
+        root: options.root as string | undefined,
+        device: options.device as "cpu" | "cuda",
+        outputSize: options.outputSize as number,
+        blurSigma: options.blurSigma as number,
+        heatmaps: options.heatmaps as number,
+        saveMaps: options.saveMaps === true,
+        deviationMap: options.deviationMap === true,
+        overwrite: options.overwrite === true,
+      },
+      log,
     );
+    io.stdout(formatMetrics(result.metrics, result.images));
   },
 };
+
+/**
+ * Formats metrics as aligned `name value` lines in percent.
+ *
+ * @param metrics - evaluation metrics
+ * @param images - number of test images
+ * @returns text ending with a newline
+ */
+export function formatMetrics(metrics: EvalMetrics, images: number): string {
+  const lines = Object.entries(metrics).map(
+    ([name, value]) =>
+      `${name.padEnd(11)} ${value === null ? "undefined" : (value as number).toFixed(2)}`,
+  );
+  return `${lines.join("\n")}\n(${images} test images; values in percent)\n`;
+}

@@ -116,6 +116,15 @@ export const OPTIONS = {
     defaultValue: training.weightDecay,
     min: 0,
   },
+  promptStyle: {
+    key: "promptStyle",
+    kind: "choice",
+    valueName: "style",
+    choices: ["promptad", "devprompt"],
+    description:
+      "prompt wording: PromptAD's class and state phrases, or DevPrompt's \"a photo of a normal/defective {class}.\"",
+    defaultValue: "promptad",
+  },
   selectEpoch: {
     key: "selectEpoch",
     kind: "choice",

@@ -1,7 +1,5 @@
-import {
-  NotWiredError,
-  type CommandDefinition,
-} from "../cli/command-definition";
+import type { CommandDefinition } from "../cli/command-definition";
+import { runTrain, trainSettingsFromOptions } from "../pipeline/run-train";
 import { OPTIONS } from "./shared-options";
 import { requireCategory } from "./require-category";
 
@@ -39,6 +37,14 @@ export const trainCommand: CommandDefinition = {
     OPTIONS.minLearningRate,
     OPTIONS.momentum,
     OPTIONS.weightDecay,
+    OPTIONS.promptStyle,
+    {
+      key: "promptTable",
+      kind: "path",
+      valueName: "file",
+      description:
+        "JSON file that adds classes or anomaly state phrases to PromptAD's prompt table",
+    },
     OPTIONS.selectEpoch,
     OPTIONS.referenceQuirks,
     {
@@ -50,18 +56,30 @@ export const trainCommand: CommandDefinition = {
     },
     OPTIONS.overwrite,
   ],
-  async run({ options }) {
+  async run({ options, sources, log, io }) {
     requireCategory(options.dataset, options.category);
     if (options.resume === true && options.overwrite === true) {
       throw new Error(
         "--resume and --overwrite cannot be used together; choose one",
       );
     }
-    // TODO: connect the encoders, prompt learner and loss modules once their
-    // packages export them.
-    throw new NotWiredError(
-      "train",
-      "@devprompt/datasets, @devprompt/clip-encoders, @devprompt/prompt-learner and @devprompt/deviation-loss",
+    if (options.selectEpoch !== "last") {
+      // TODO: evaluate on the test set after each epoch for this option.
+      throw new Error(
+        `--select-epoch ${String(options.selectEpoch)} is not supported yet; use --select-epoch last`,
+      );
+    }
+
+    const result = await runTrain(
+      trainSettingsFromOptions(options),
+      { values: options, sources },
+      log,
+    );
+    const last = result.log[result.log.length - 1];
+    io.stdout(
+      `trained ${result.log.length} epoch(s) into ${result.runDir}` +
+        (last ? `; final loss ${last.total.toFixed(6)}` : "") +
+        "\n",
     );
   },
 };

@@ -11,21 +11,6 @@ import { COMMANDS } from "../../src/commands";
 import { fakeIo } from "../support/fake-io";
 import { DEVPROMPT_VERSION } from "../../src/version";
 
-/** Builds a train command line with every required option. */
-function trainArgs(dataset: string): string[] {
-  return [
-    "train",
-    "--model",
-    "m",
-    "--dataset",
-    dataset,
-    "--root",
-    "r",
-    "--out",
-    "o",
-  ];
-}
-
 /** Creates a command that records its context, to test option handling. */
 function probe(): { definition: CommandDefinition; seen: CommandContext[] } {
   const seen: CommandContext[] = [];
@@ -112,17 +97,44 @@ describe("runCli", () => {
 
   it("rejects train on mvtec without a category", async () => {
     const { err, io } = fakeIo();
-    expect(await runCli(trainArgs("mvtec"), COMMANDS, io)).toBe(1);
+    expect(
+      await runCli(
+        [
+          "train",
+          "--model",
+          "m",
+          "--dataset",
+          "mvtec",
+          "--root",
+          "r",
+          "--out",
+          "o",
+        ],
+        COMMANDS,
+        io,
+      ),
+    ).toBe(1);
     expect(err.join("")).toContain(
       "--category is required with --dataset mvtec",
     );
   });
 
-  it("says clearly that train is not wired yet", async () => {
+  it("rejects train with a missing model directory", async () => {
     const { err, io } = fakeIo();
-    expect(await runCli(trainArgs("folder"), COMMANDS, io)).toBe(1);
+    const argv = [
+      "train",
+      "--model",
+      "/nonexistent/model",
+      "--dataset",
+      "folder",
+      "--root",
+      "r",
+      "--out",
+      "o",
+    ];
+    expect(await runCli(argv, COMMANDS, io)).toBe(1);
     expect(err.join("")).toContain(
-      "devprompt train is not available in this build yet",
+      "model directory /nonexistent/model not found",
     );
   });
 

@@ -1,0 +1,417 @@
+import {
+  openDataset,
+  type ClassDataset,
+  type DatasetFormat,
+} from "@devprompt/datasets";
+import {
+  initLearnableContext,
+  loadPromptContext,
+  savePromptContext,
+  type LearnableContext,
+  type PromptContextSnapshot,
+  type PromptStyleName,
+} from "@devprompt/prompt-learner";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { OptionValue } from "../cli/parse-option-value";
+import type { OptionSource } from "../config/resolve-options";
+import { writeRunConfig } from "../config/run-config";
+import { writeNpyAtomic } from "../io/npy";
+import { createRunDir, openRunDir, type RunDirectory } from "../io/run-dir";
+import type { Logger } from "../log/logger";
+import { createProgress } from "../log/progress";
+import { cosineAnnealingLearningRate } from "../train/cosine-annealing";
+import { SgdMomentum } from "../train/sgd";
+import { CREATED_BY } from "../version";
+import { encodeRecords } from "./image-features";
+import { resolveLoss } from "./loss-config";
+import { openModel, type OpenModel } from "./model";
+import { loadPromptTable, setUpPrompts } from "./prompts";
+import {
+  SHOT_GLOBAL_FILE,
+  SHOT_PATCH_FILE,
+  memoryFile,
+  readNpyFile,
+} from "./run-files";
+import { contextLossAndGradient, type ShotFeatures } from "./train-step";
+import {
+  loadTrainState,
+  saveTrainState,
+  type EpochLogEntry,
+} from "./train-state";
+
+/** Settings of one training run, as resolved from flags and config. */
+export interface TrainSettings {
+  /** Checkpoint folder. */
+  model: string;
+  /** Dataset layout. */
+  dataset: DatasetFormat;
+  /** Dataset root. */
+  root: string;
+  /** Class; optional for a folder root that is a class folder. */
+  category?: string;
+  /** Number of shots. */
+  shots: number;
+  /** Run directory. */
+  out: string;
+  /** Number of epochs. */
+  epochs: number;
+  /** Seed of the context and of shot draws. */
+  seed: number;
+  /** Execution provider. */
+  device: "cpu" | "cuda";
+  /** Loss preset or file. */
+  losses: string;
+  /** Saved context to start from. */
+  initContext?: string;
+  /** Initial learning rate. */
+  learningRate: number;
+  /** Final learning rate of the cosine schedule. */
+  minLearningRate: number;
+  /** SGD momentum. */
+  momentum: number;
+  /** SGD weight decay. */
+  weightDecay: number;
+  /** Apply the reference-code quirks. */
+  referenceQuirks: boolean;
+  /** Continue an interrupted run. */
+  resume: boolean;
+  /** Replace an existing run. */
+  overwrite: boolean;
+  /** Prompt wording. */
+  promptStyle: PromptStyleName;
+  /** Prompt-table extension file, optional. */
+  promptTable?: string;
+}
+
+/** Result of {@link runTrain}. */
+export interface TrainResult {
+  /** Run directory. */
+  runDir: string;
+  /** Log entries of every epoch. */
+  log: EpochLogEntry[];
+}
+
+/**
+ * Trains the prompt context of one class and writes the run directory:
+ * `run.json`, `config.json`, the cached shot features, the visual memory,
+ * `train-log.jsonl`, per-epoch resume checkpoints and the final
+ * `prompt-context.*`.
+ *
+ * @param settings - resolved settings
+ * @param options - every option value and its source, for config.json
+ * @param log - logger of the command
+ * @param onEpoch - called after each epoch, once its state is saved
+ * @returns the run directory and the epoch log
+ */
+export async function runTrain(
+  settings: TrainSettings,
+  options: {
+    values: Record<string, OptionValue>;
+    sources: Record<string, OptionSource>;
+  },
+  log: Logger,
+  onEpoch?: (entry: EpochLogEntry) => void,
+): Promise<TrainResult> {
+  // The model and the dataset are checked before the run directory is
+  // created, so that a wrong path leaves no files behind.
+  const model = await openModel(settings.model, {
+    device: settings.device,
+    log,
+  });
+  try {
+    const dataset = await openDataset({
+      format: settings.dataset,
+      root: settings.root,
+      category: settings.category,
+      shots: settings.shots,
+      seed: settings.seed,
+      logger: { warn: (message) => log.warn(message) },
+    });
+    const run: RunDirectory = settings.resume
+      ? await openRunDir(settings.out)
+      : await createRunDir(settings.out, {
+          overwrite: settings.overwrite,
+          command: "train",
+          createdBy: CREATED_BY,
+        });
+    return await trainWithModel(
+      settings,
+      options,
+      run,
+      model,
+      dataset,
+      log,
+      onEpoch,
+    );
+  } finally {
+    await model.dispose();
+  }
+}
+
+async function trainWithModel(
+  settings: TrainSettings,
+  options: {
+    values: Record<string, OptionValue>;
+    sources: Record<string, OptionSource>;
+  },
+  run: RunDirectory,
+  model: OpenModel,
+  dataset: ClassDataset,
+  log: Logger,
+  onEpoch: ((entry: EpochLogEntry) => void) | undefined,
+): Promise<TrainResult> {
+  const classKey = dataset.className;
+  const { loss, terms } = await resolveLoss(settings.losses);
+  const table = await loadPromptTable(settings.promptTable);
+  const setup = setUpPrompts(
+    model,
+    table,
+    classKey,
+    settings.promptStyle,
+    settings.seed,
+    log,
+  );
+  const architecture = model.checkpoint.architecture;
+
+  const shots = settings.resume
+    ? await readShotFeatures(run, architecture.embedDim)
+    : await cacheShotFeatures(run, model, dataset.shots, settings, log);
+
+  await writeRunConfig(run.dir, {
+    command: "train",
+    createdBy: CREATED_BY,
+    options: options.values,
+    sources: options.sources,
+    details: {
+      className: classKey,
+      datasetRoot: dataset.root,
+      shotSelection: dataset.selection,
+      checkpoint: {
+        directory: model.checkpoint.directory,
+        architecture: architecture.name,
+        weightsHash: model.checkpoint.weightsHash,
+      },
+      preprocess: model.preprocess,
+      logitScale: model.logitScale,
+      contextConfig: setup.contextConfig,
+      promptStyle: settings.promptStyle,
+      prompts: setup.layout.labels,
+      lossTerms: terms,
+      epochSelection: "last",
+    },
+  });
+
+  const snapshotOf = (context: LearnableContext): PromptContextSnapshot => ({
+    context,
+    config: setup.contextConfig,
+    classKey,
+    promptStyle: { style: settings.promptStyle },
+    weightsHash: model.checkpoint.weightsHash,
+  });
+
+  const sgd = new SgdMomentum({
+    momentum: settings.momentum,
+    weightDecay: settings.weightDecay,
+  });
+  let context = initialContext(settings, model, setup.contextConfig, classKey);
+  let entries: EpochLogEntry[] = [];
+  let start = 0;
+  if (settings.resume) {
+    const restored = await loadTrainState(
+      run.dir,
+      model.checkpoint.weightsHash,
+      classKey,
+    );
+    if (restored) {
+      context = restored.context;
+      sgd.loadState(restored.optimizer);
+      entries = restored.log;
+      start = restored.completedEpochs;
+      log.info(`resuming after epoch ${start} of ${settings.epochs}`);
+    }
+  }
+
+  const schedule = {
+    baseLearningRate: settings.learningRate,
+    minLearningRate: settings.minLearningRate,
+    periodEpochs: settings.epochs,
+  };
+  const progress = createProgress("train", settings.epochs - start);
+  for (let epoch = start; epoch < settings.epochs; epoch++) {
+    const began = Date.now();
+    const learningRate = cosineAnnealingLearningRate(epoch, schedule);
+    const step = await contextLossAndGradient(
+      model,
+      setup,
+      context,
+      shots,
+      loss,
+    );
+    sgd.step(
+      [context.normal.data, context.abnormal.data],
+      [step.gradient.normal.data, step.gradient.abnormal.data],
+      learningRate,
+    );
+    entries.push({
+      epoch: epoch + 1,
+      learningRate,
+      total: step.total,
+      terms: step.terms,
+      seconds: (Date.now() - began) / 1000,
+    });
+    await saveTrainState(
+      run.dir,
+      epoch + 1,
+      snapshotOf(context),
+      sgd.state(),
+      entries,
+    );
+    log.debug(
+      `epoch ${epoch + 1}: loss ${step.total.toFixed(6)}, lr ${learningRate.toExponential(3)}`,
+    );
+    progress.tick();
+    onEpoch?.(entries[entries.length - 1]);
+  }
+  progress.done();
+
+  savePromptContext(run.dir, snapshotOf(context));
+  return { runDir: run.dir, log: entries };
+}
+
+function initialContext(
+  settings: TrainSettings,
+  model: OpenModel,
+  config: ReturnType<typeof setUpPrompts>["contextConfig"],
+  classKey: string,
+): LearnableContext {
+  if (settings.initContext === undefined) {
+    return initLearnableContext(
+      config,
+      model.checkpoint.architecture.text.width,
+    );
+  }
+  const dir = settings.initContext.endsWith(".json")
+    ? path.dirname(settings.initContext)
+    : settings.initContext;
+  return loadPromptContext(dir, {
+    weightsHash: model.checkpoint.weightsHash,
+    classKey,
+    allowOtherClass: true,
+  }).context;
+}
+
+async function cacheShotFeatures(
+  run: RunDirectory,
+  model: OpenModel,
+  records: Parameters<typeof encodeRecords>[1],
+  settings: TrainSettings,
+  log: Logger,
+): Promise<ShotFeatures> {
+  const progress = createProgress("encode shots", records.length);
+  const { features } = await encodeRecords(model, records, {
+    maskSize: model.preprocess.size,
+    referenceQuirks: settings.referenceQuirks,
+    onImage: () => progress.tick(),
+  });
+  progress.done();
+
+  const [k, patches, dim] = features.vvPatchTokens.shape;
+  await writeNpyAtomic(run.file(SHOT_PATCH_FILE), features.vvPatchTokens.data, [
+    k,
+    patches,
+    dim,
+  ]);
+  await writeNpyAtomic(run.file(SHOT_GLOBAL_FILE), features.imageEmbeds.data, [
+    k,
+    dim,
+  ]);
+  for (const [i, tap] of features.taps.entries()) {
+    const [, tapPatches, width] = tap.shape;
+    await writeNpyAtomic(run.file(memoryFile(i)), tap.data, [
+      k * tapPatches,
+      width,
+    ]);
+  }
+  log.debug(
+    `cached features of ${k} shot(s) and ${features.taps.length} memory taps`,
+  );
+  return {
+    patchFeatures: features.vvPatchTokens.data,
+    globalFeatures: features.imageEmbeds.data,
+    shots: k,
+    patches,
+  };
+}
+
+async function readShotFeatures(
+  run: RunDirectory,
+  embedDim: number,
+): Promise<ShotFeatures> {
+  const patch = await readNpyFile(run.file(SHOT_PATCH_FILE));
+  const global = await readNpyFile(run.file(SHOT_GLOBAL_FILE));
+  const [k, patches, dim] = patch.shape;
+  if (dim !== embedDim) {
+    throw new Error(
+      `cached shot features in ${run.dir} have width ${dim} but the model embeds to ${embedDim}; resume with the model the run was trained with`,
+    );
+  }
+  return {
+    patchFeatures: patch.data,
+    globalFeatures: global.data,
+    shots: k,
+    patches,
+  };
+}
+
+/**
+ * Lists the memory tap files of a run directory in tap order.
+ *
+ * @param runDir - run directory
+ * @returns paths of `memory-tap0.npy`, `memory-tap1.npy`, …
+ */
+export async function memoryTapFiles(runDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (let tap = 0; ; tap++) {
+    const file = path.join(runDir, memoryFile(tap));
+    try {
+      await fs.access(file);
+    } catch {
+      return files;
+    }
+    files.push(file);
+  }
+}
+
+/**
+ * Converts resolved option values into training settings.
+ *
+ * @param options - values of the train options
+ * @returns the settings
+ */
+export function trainSettingsFromOptions(
+  options: Record<string, OptionValue>,
+): TrainSettings {
+  return {
+    model: options.model as string,
+    dataset: options.dataset as DatasetFormat,
+    root: options.root as string,
+    category: options.category as string | undefined,
+    shots: options.shots as number,
+    out: options.out as string,
+    epochs: options.epochs as number,
+    seed: options.seed as number,
+    device: options.device as "cpu" | "cuda",
+    losses: options.losses as string,
+    initContext: options.initContext as string | undefined,
+    learningRate: options.learningRate as number,
+    minLearningRate: options.minLearningRate as number,
+    momentum: options.momentum as number,
+    weightDecay: options.weightDecay as number,
+    referenceQuirks: options.referenceQuirks === true,
+    resume: options.resume === true,
+    overwrite: options.overwrite === true,
+    promptStyle: options.promptStyle as PromptStyleName,
+    promptTable: options.promptTable as string | undefined,
+  };
+}
