@@ -70,8 +70,8 @@ export interface LoadPromptContextOptions {
  * @param directory - Destination; created when missing.
  * @param snapshot - Context and its description.
  * @returns The two paths.
- * @throws Error when the context does not match its configuration or the
- * hash is empty.
+ * @throws Error when the context does not match its configuration, or the
+ * hash or class key is empty.
  */
 export function savePromptContext(
   directory: string,
@@ -85,6 +85,9 @@ export function savePromptContext(
     throw new Error(
       "cannot save a prompt context without the checkpoint's weights hash",
     );
+  }
+  if (snapshot.classKey.trim() === "") {
+    throw new Error("cannot save a prompt context without its class key");
   }
 
   mkdirSync(directory, { recursive: true });

@@ -242,6 +242,12 @@ describe("savePromptContext and loadPromptContext", () => {
     ).toThrow(/normal context has shape \[2, 4, 5\]/);
   });
 
+  test("save rejects an empty class key", () => {
+    expect(() =>
+      savePromptContext(directory, { ...makeSnapshot(), classKey: "" }),
+    ).toThrow("cannot save a prompt context without its class key");
+  });
+
   test("save rejects an empty weights hash", () => {
     expect(() =>
       savePromptContext(directory, { ...makeSnapshot(), weightsHash: " " }),
