@@ -65,6 +65,20 @@ function checkMaskValues(mask: PixelGrid, image: string): void {
   }
 }
 
+function nonFiniteScoreMessage(
+  image: string,
+  width: number,
+  index: number,
+  score: number,
+): string {
+  const row = Math.floor(index / width);
+  const where = `${image}: anomaly score at row ${row}, column ${index - row * width}`;
+  if (Number.isFinite(score)) {
+    return `${where} is ${score}, outside the float32 range (magnitude up to 3.4e38) in which pixel scores are stored; rescale the map`;
+  }
+  return `${where} is ${score}; scores must be finite, so check the model output for this image`;
+}
+
 /**
  * Collects anomaly maps and masks one image at a time and computes the
  * pixel-level metrics of the whole set, for example all test images of a
@@ -72,10 +86,11 @@ function checkMaskValues(mask: PixelGrid, image: string): void {
  * over the 8-connected regions of the masks.
  *
  * Each pixel costs 4 bytes (its float32 score), anomalous pixels 4 more
- * (their region id). The first exact metric radix-sorts the anomalous
- * pixels only (about 16 more bytes each while it runs) and counts the normal
- * pixels against their distinct scores in one pass without sorting them;
- * later calls reuse these counts until more images are added.
+ * (their region id). The first exact metric radix-sorts the anomalous pixels
+ * only, which needs 16 more bytes per anomalous pixel while it runs. It then
+ * counts the normal pixels against the distinct anomalous scores in one pass
+ * without sorting them, and caches 32 bytes per distinct anomalous score.
+ * Later calls reuse these counts until more images are added.
  *
  * NOTE: the cost grows with the number of anomalous pixels, so data in which
  * most pixels are anomalous is slower than data with few, though still exact.
@@ -165,17 +180,14 @@ export class PixelMetricAccumulator {
     let p = 0;
     let n = 0;
     for (let k = 0; k < scores.length; k++) {
-      const score = scores[k];
-      if (score - score !== 0) {
-        const row = Math.floor(k / map.width);
-        throw new RangeError(
-          `${image}: anomaly score at row ${row}, column ${k - row * map.width} is ${score}; scores must be finite, so check the model output for this image`,
-        );
-      }
-
       // Rounding first and then adding 0 stores -0 (also from tiny negative
       // doubles) as +0, because the order-preserving keys of -0 and +0 differ.
+      const score = scores[k];
       const stored = Math.fround(score) + 0;
+      if (stored - stored !== 0) {
+        throw new RangeError(nonFiniteScoreMessage(image, map.width, k, score));
+      }
+
       const label = labels === undefined ? 0 : labels[k];
       if (label === 0) {
         negatives[n++] = stored;

@@ -197,6 +197,12 @@ describe("PixelMetricAccumulator input errors", () => {
     ).toThrow(/row 0, column 1 is -Infinity/);
   });
 
+  test("score beyond float32 is rejected", () => {
+    expect(() =>
+      new PixelMetricAccumulator().add(grid([0, 1e39], 1, 2), null),
+    ).toThrow(/row 0, column 1 is 1e\+39, outside the float32 range/);
+  });
+
   test("NaN mask value is rejected", () => {
     expect(() =>
       new PixelMetricAccumulator().add(
