@@ -19,6 +19,8 @@ import time
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+# No __pycache__ beside the scripts: the repository does not ignore it.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
 

@@ -25,6 +25,8 @@ import skimage
 import sklearn
 from skimage.measure import label as skimage_label
 
+# No __pycache__ beside the scripts: the repository does not ignore it.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
 
