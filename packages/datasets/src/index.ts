@@ -34,6 +34,7 @@ export {
 } from "./few-shot/select-shots";
 export { openDataset, type OpenDatasetOptions } from "./readers/open-dataset";
 export { NORMAL_FOLDER_NAMES } from "./readers/mvtec-layout";
+export { summarizeDataset, type DatasetSummary } from "./readers/summarize";
 export {
   parseVisaSplit,
   readVisaSplit,
@@ -95,6 +96,7 @@ export {
   type BatchOptions,
   type SkippedFile,
 } from "./loader/load-batches";
+export { SampleWorkerPool } from "./loader/worker-pool";
 export { encodePng, type PngInput } from "./encode/png";
 export {
   generateSyntheticDataset,

@@ -4,6 +4,7 @@ import {
   type LoadedSample,
   type SampleOptions,
 } from "./load-sample";
+import { SampleWorkerPool } from "./worker-pool";
 
 /** A file skipped because it could not be loaded. */
 export interface SkippedFile {
@@ -22,6 +23,14 @@ export interface BatchOptions extends SampleOptions {
    * whose size is `UV_THREADPOOL_SIZE`, 4 by default). Default 4.
    */
   concurrency?: number;
+  /**
+   * Worker threads that decode and preprocess in parallel: a count (a pool
+   * is started and closed by this call) or a {@link SampleWorkerPool} kept
+   * by the caller. 0 runs everything on the calling thread (sharp still
+   * decodes on libuv's pool). Default 0. At least two images per worker
+   * are in flight.
+   */
+  workers?: number | SampleWorkerPool;
   /**
    * Skip files that cannot be decoded or whose mask does not match, and
    * report them in `skipped` and through the logger, instead of throwing.
@@ -52,15 +61,22 @@ export interface Batch {
 async function loadAll(
   records: readonly ImageRecord[],
   options: BatchOptions,
+  pool: SampleWorkerPool | null,
 ): Promise<(LoadedSample | SkippedFile)[]> {
   const results: (LoadedSample | SkippedFile)[] = new Array(records.length);
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const concurrency = Math.max(
+    1,
+    options.concurrency ?? 4,
+    2 * (pool?.size ?? 0),
+  );
   let next = 0;
   async function work(): Promise<void> {
     while (next < records.length) {
       const i = next++;
       try {
-        results[i] = await loadSample(records[i], options);
+        results[i] = pool
+          ? await pool.load(records[i], options)
+          : await loadSample(records[i], options);
       } catch (error) {
         if (!options.skipBad) throw error;
         const reason = (error as Error).message;
@@ -136,19 +152,38 @@ export async function* loadBatches(
   }
   const crop = options.config.cropSize ?? options.config.size;
   const maskSize = options.maskSize ?? crop;
+  const workers = options.workers ?? 0;
+  if (
+    typeof workers === "number" &&
+    !(Number.isInteger(workers) && workers >= 0)
+  ) {
+    throw new Error(
+      `invalid workers ${workers}; expected 0 or a positive integer`,
+    );
+  }
+  if (records.length === 0) return;
+
+  const ownPool = typeof workers === "number" && workers > 0;
+  let pool: SampleWorkerPool | null = null;
+  if (ownPool) pool = new SampleWorkerPool(workers);
+  else if (workers instanceof SampleWorkerPool) pool = workers;
   const load = (start: number) =>
-    loadAll(records.slice(start, start + batchSize), options).then((r) =>
+    loadAll(records.slice(start, start + batchSize), options, pool).then((r) =>
       packBatch(r, crop, maskSize),
     );
 
-  let pending: Promise<Batch> | null = records.length > 0 ? load(0) : null;
-  for (let start = 0; pending; start += batchSize) {
-    const batch: Batch = await pending;
-    const nextStart = start + batchSize;
-    pending = nextStart < records.length ? load(nextStart) : null;
-    // Attach a handler now so a failure of the prefetched batch is not an
-    // unhandled rejection while the caller still holds this batch.
-    pending?.catch(() => undefined);
-    yield batch;
+  try {
+    let pending: Promise<Batch> | null = load(0);
+    for (let start = 0; pending; start += batchSize) {
+      const batch: Batch = await pending;
+      const nextStart = start + batchSize;
+      pending = nextStart < records.length ? load(nextStart) : null;
+      // Attach a handler now so a failure of the prefetched batch is not an
+      // unhandled rejection while the caller still holds this batch.
+      pending?.catch(() => undefined);
+      yield batch;
+    }
+  } finally {
+    if (ownPool) await pool?.close();
   }
 }

@@ -117,21 +117,38 @@ function resampleHorizontal(
   w: PassWeights,
 ): PixelBuffer {
   const { channels, width: inWidth, data } = src;
+  const { start, count, weights, taps } = w;
   const out = new Uint8Array(outWidth * rows * channels);
   for (let y = 0; y < rows; y++) {
     const inRow = (y + rowStart) * inWidth * channels;
     const outRow = y * outWidth * channels;
     for (let x = 0; x < outWidth; x++) {
-      const first = w.start[x];
-      const n = w.count[x];
-      const k = x * w.taps;
+      const n = count[x];
+      const k = x * taps;
+      const first = inRow + start[x] * channels;
+      const o = outRow + x * channels;
+      if (channels === 3) {
+        // RGB fast path: one pass over the taps with three accumulators.
+        let r = HALF;
+        let g = HALF;
+        let b = HALF;
+        for (let i = 0, p = first; i < n; i++, p += 3) {
+          const weight = weights[k + i];
+          r = (r + Math.imul(data[p], weight)) | 0;
+          g = (g + Math.imul(data[p + 1], weight)) | 0;
+          b = (b + Math.imul(data[p + 2], weight)) | 0;
+        }
+        out[o] = clip8(r);
+        out[o + 1] = clip8(g);
+        out[o + 2] = clip8(b);
+        continue;
+      }
       for (let c = 0; c < channels; c++) {
         let acc = HALF;
-        let p = inRow + first * channels + c;
-        for (let i = 0; i < n; i++, p += channels) {
-          acc = (acc + data[p] * w.weights[k + i]) | 0;
+        for (let i = 0, p = first + c; i < n; i++, p += channels) {
+          acc = (acc + Math.imul(data[p], weights[k + i])) | 0;
         }
-        out[outRow + x * channels + c] = clip8(acc);
+        out[o + c] = clip8(acc);
       }
     }
   }
@@ -145,21 +162,25 @@ function resampleVertical(
   w: PassWeights,
 ): PixelBuffer {
   const { channels, width, data } = src;
+  const { start, count, weights, taps } = w;
   const rowLength = width * channels;
   const out = new Uint8Array(outHeight * rowLength);
+  // Whole source rows are accumulated at once, so memory is read in order.
+  const acc = new Int32Array(rowLength);
   for (let y = 0; y < outHeight; y++) {
-    const first = w.start[y] - rowOffset;
-    const n = w.count[y];
-    const k = y * w.taps;
-    const outRow = y * rowLength;
-    for (let s = 0; s < rowLength; s++) {
-      let acc = HALF;
-      let p = first * rowLength + s;
-      for (let i = 0; i < n; i++, p += rowLength) {
-        acc = (acc + data[p] * w.weights[k + i]) | 0;
+    const first = (start[y] - rowOffset) * rowLength;
+    const n = count[y];
+    const k = y * taps;
+    acc.fill(HALF);
+    for (let i = 0; i < n; i++) {
+      const weight = weights[k + i];
+      const row = first + i * rowLength;
+      for (let s = 0; s < rowLength; s++) {
+        acc[s] = (acc[s] + Math.imul(data[row + s], weight)) | 0;
       }
-      out[outRow + s] = clip8(acc);
     }
+    const outRow = y * rowLength;
+    for (let s = 0; s < rowLength; s++) out[outRow + s] = clip8(acc[s]);
   }
   return { width, height: outHeight, channels, data: out };
 }

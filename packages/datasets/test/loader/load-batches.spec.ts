@@ -3,6 +3,8 @@ import {
   generateSyntheticDataset,
   loadBatches,
   openDataset,
+  SampleWorkerPool,
+  type Batch,
   type ClassDataset,
 } from "../../src/index";
 import { useTempDir } from "../helpers/temp-dir";
@@ -115,5 +117,104 @@ describe("loadBatches", () => {
     await expect(
       loadBatches(ds.test, { config, batchSize: 0 }).next(),
     ).rejects.toThrow(/invalid batchSize 0/);
+  });
+});
+
+/** Drains a batch iterator, which also closes its worker pool. */
+async function collect(batches: AsyncGenerator<Batch>): Promise<Batch> {
+  const all: Batch[] = [];
+  for await (const batch of batches) all.push(batch);
+  expect(all).toHaveLength(1);
+  return all[0];
+}
+
+describe("loadBatches with workers", () => {
+  const tempDir = useTempDir("workers");
+
+  test("workers give identical batches", async () => {
+    const s = await generateSyntheticDataset({
+      root: tempDir(),
+      category: "threads",
+      trainCount: 1,
+      testGoodCount: 2,
+      testDefectCount: 3,
+      size: 40,
+    });
+    const ds = await openDataset({
+      format: "folder",
+      root: s.root,
+      category: "threads",
+    });
+    const config = { ...defaultPreprocessConfig(), size: 32, cropSize: 32 };
+    const local = await collect(loadBatches(ds.test, { config, batchSize: 8 }));
+    const threaded = await collect(
+      loadBatches(ds.test, { config, batchSize: 8, workers: 2 }),
+    );
+    expect(threaded.records).toEqual(local.records);
+    expect(threaded.shape).toEqual([5, 3, 32, 32]);
+    expect(
+      Buffer.from(threaded.images.buffer).equals(
+        Buffer.from(local.images.buffer),
+      ),
+    ).toBe(true);
+    expect(
+      Buffer.from(threaded.masks.buffer).equals(
+        Buffer.from(local.masks.buffer),
+      ),
+    ).toBe(true);
+  });
+
+  test("caller pool survives two calls", async () => {
+    const s = await generateSyntheticDataset({
+      root: tempDir(),
+      category: "shared-pool",
+      trainCount: 2,
+      testGoodCount: 1,
+      testDefectCount: 1,
+      size: 24,
+    });
+    const ds = await openDataset({
+      format: "folder",
+      root: s.root,
+      category: "shared-pool",
+    });
+    const config = { ...defaultPreprocessConfig(), size: 16, cropSize: 16 };
+    const pool = new SampleWorkerPool(1);
+    try {
+      const first = await collect(
+        loadBatches(ds.test, { config, workers: pool }),
+      );
+      const second = await collect(
+        loadBatches(ds.train, { config, workers: pool }),
+      );
+      expect(first.shape).toEqual([2, 3, 16, 16]);
+      expect(second.shape).toEqual([2, 3, 16, 16]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("pool rejects a zero size", () => {
+    expect(() => new SampleWorkerPool(0)).toThrow(/invalid worker count 0/);
+  });
+
+  test("worker errors name the file", async () => {
+    const root = tempDir();
+    const { writeFile, mkdir } = await import("node:fs/promises");
+    const path = await import("node:path");
+    await mkdir(path.join(root, "w", "train", "good"), { recursive: true });
+    await mkdir(path.join(root, "w", "test", "good"), { recursive: true });
+    await writeFile(path.join(root, "w", "train", "good", "a.png"), "x");
+    await writeFile(
+      path.join(root, "w", "test", "good", "b.png"),
+      "not an image",
+    );
+    const ds = await openDataset({ format: "folder", root, category: "w" });
+    const config = { ...defaultPreprocessConfig(), size: 8, cropSize: 8 };
+    await expect(
+      collect(loadBatches(ds.test, { config, workers: 1 })),
+    ).rejects.toThrow(
+      /cannot decode image .*b\.png \(detected format: unknown\)/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import {
   encodePng,
   generateSyntheticDataset,
   openDataset,
+  summarizeDataset,
 } from "../../src/index";
 import { recordingLogger } from "../helpers/logger";
 import { useTempDir } from "../helpers/temp-dir";
@@ -205,5 +206,39 @@ describe("openDataset on a synthetic folder", () => {
       logger,
     });
     expect(logger.warnings[0]).toMatch(/ignoring training folders scratch/);
+  });
+});
+
+describe("summarizeDataset", () => {
+  const tempDir = useTempDir("summary");
+
+  test("counts splits, pairs and issues", async () => {
+    const s = await generateSyntheticDataset({
+      root: tempDir(),
+      category: "sum",
+      trainCount: 4,
+      testGoodCount: 2,
+      testDefectCount: 3,
+      size: 16,
+    });
+    await rm(path.join(s.root, s.testDefects[0].mask));
+    const ds = await openDataset({
+      format: "folder",
+      root: s.root,
+      category: "sum",
+    });
+    const summary = summarizeDataset(ds);
+    expect(summary.train).toBe(4);
+    expect(summary.testByDefect).toEqual({
+      crack: 1,
+      good: 2,
+      scratch: 1,
+      spot: 1,
+    });
+    expect(summary.testNormal).toBe(2);
+    expect(summary.testAnomalous).toBe(3);
+    expect(summary.maskPairs).toBe(2);
+    expect(summary.issuesByKind).toEqual({ "missing-mask": 1 });
+    expect(summary.shotFiles).toEqual(ds.selection.files);
   });
 });
