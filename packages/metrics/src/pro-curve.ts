@@ -91,6 +91,11 @@ export interface ProData {
   readonly regionSizes: Uint32Array;
 }
 
+/**
+ * Returns the integration limit of the options (default 0.3).
+ *
+ * @internal
+ */
 export function resolveLimit(options: AuproOptions | undefined): number {
   const limit =
     options?.integrationLimit ?? defaultAuproOptions().integrationLimit;
