@@ -1,7 +1,5 @@
-import {
-  NotWiredError,
-  type CommandDefinition,
-} from "../cli/command-definition";
+import type { CommandDefinition } from "../cli/command-definition";
+import { runEncode } from "../pipeline/run-encode";
 import { OPTIONS } from "./shared-options";
 
 /** `devprompt encode`: writes the image features the method uses. */
@@ -31,11 +29,18 @@ export const encodeCommand: CommandDefinition = {
     OPTIONS.referenceQuirks,
     OPTIONS.overwrite,
   ],
-  async run() {
-    // TODO: connect the image encoder once @devprompt/clip-encoders exports it.
-    throw new NotWiredError(
-      "encode",
-      "@devprompt/clip-encoders and @devprompt/datasets",
+  async run({ options, args, log, io }) {
+    const out = await runEncode(
+      {
+        model: options.model as string,
+        images: args,
+        out: options.out as string,
+        device: options.device as "cpu" | "cuda",
+        referenceQuirks: options.referenceQuirks === true,
+        overwrite: options.overwrite === true,
+      },
+      log,
     );
+    io.stdout(`encoded ${args.length} image(s) into ${out}\n`);
   },
 };

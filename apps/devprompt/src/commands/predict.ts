@@ -1,7 +1,5 @@
-import {
-  NotWiredError,
-  type CommandDefinition,
-} from "../cli/command-definition";
+import type { CommandDefinition } from "../cli/command-definition";
+import { runPredict } from "../pipeline/run-predict";
 import { OPTIONS } from "./shared-options";
 
 /** `devprompt predict`: scores new images with a trained run. */
@@ -37,11 +35,26 @@ export const predictCommand: CommandDefinition = {
     OPTIONS.outputSize,
     OPTIONS.blurSigma,
   ],
-  async run() {
-    // TODO: connect the image decoder and encoders once their packages export them.
-    throw new NotWiredError(
-      "predict",
-      "@devprompt/datasets and @devprompt/clip-encoders",
+  async run({ options, args, log, io }) {
+    const predictions = await runPredict(
+      {
+        run: options.run as string,
+        images: args,
+        out: options.out as string | undefined,
+        device: options.device as "cpu" | "cuda",
+        outputSize: options.outputSize as number,
+        blurSigma: options.blurSigma as number,
+      },
+      log,
     );
+    if (options.json === true) {
+      io.stdout(`${JSON.stringify(predictions, null, 2)}\n`);
+      return;
+    }
+    for (const p of predictions) {
+      io.stdout(
+        `${p.imageScore.toFixed(6)}  ${p.file}${p.heatmap ? `  -> ${p.heatmap}` : ""}\n`,
+      );
+    }
   },
 };

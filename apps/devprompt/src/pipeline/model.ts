@@ -77,7 +77,6 @@ export async function openModel(
 
   const tokenWeights = requireWeight(checkpoint, "token_embedding.weight");
   const logitScale = requireWeight(checkpoint, "logit_scale").data[0];
-  const size = checkpoint.architecture.vision.imageSize;
   const tokenizer = ClipTokenizer.fromPackage();
 
   return {
@@ -86,14 +85,7 @@ export async function openModel(
     textEncoder,
     tokenEmbedding: { shape: tokenWeights.shape, data: tokenWeights.data },
     logitScale,
-    preprocess: {
-      size,
-      cropSize: size,
-      mean: checkpoint.preprocess.mean,
-      std: checkpoint.preprocess.std,
-      interpolation: "bicubic",
-      resizeMode: "squash",
-    },
+    preprocess: preprocessFor(checkpoint),
     tokenize: (text) => tokenizer.tokenize(text),
     async dispose() {
       await imageEncoder.dispose();
@@ -110,4 +102,24 @@ function requireWeight(checkpoint: ClipCheckpoint, name: string) {
     );
   }
   return tensor;
+}
+
+/**
+ * Returns the image preprocessing of a checkpoint as PromptAD applies it:
+ * both sides resized to the input size with bicubic filtering (the aspect
+ * ratio is not kept), with the checkpoint's mean and std.
+ *
+ * @param checkpoint - loaded checkpoint
+ * @returns the dataset loader's preprocessing config
+ */
+export function preprocessFor(checkpoint: ClipCheckpoint): PreprocessConfig {
+  const size = checkpoint.architecture.vision.imageSize;
+  return {
+    size,
+    cropSize: size,
+    mean: checkpoint.preprocess.mean,
+    std: checkpoint.preprocess.std,
+    interpolation: "bicubic",
+    resizeMode: "squash",
+  };
 }

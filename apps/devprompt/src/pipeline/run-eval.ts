@@ -8,32 +8,17 @@ import {
   type DatasetFormat,
   type ImageRecord,
 } from "@devprompt/datasets";
-import {
-  loadPromptContext,
-  type PromptStyleName,
-} from "@devprompt/prompt-learner";
 import { promises as fs } from "node:fs";
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic-write";
 import { formatCsv } from "../io/csv";
 import { writeNpyAtomic } from "../io/npy";
 import { openRunDir, type RunDirectory } from "../io/run-dir";
-import { RUN_CONFIG_FILE, type RunConfig } from "../config/run-config";
 import type { Logger } from "../log/logger";
 import { createProgress } from "../log/progress";
-import { computeAnomalyMaps, type AnomalyMaps } from "../maps/anomaly-maps";
-import type { VisualMemory } from "../maps/visual-memory";
-import { encodeRecords, imageSlice } from "./image-features";
+import type { AnomalyMaps } from "../maps/anomaly-maps";
 import { heatmapOverlayPng } from "./heatmap";
-import { openModel, type OpenModel } from "./model";
-import { loadPromptTable, setUpPrompts, textAnchors } from "./prompts";
-import { memoryTapFiles } from "./run-train";
-import {
-  HEATMAP_DIR,
-  MAPS_DIR,
-  METRICS_FILE,
-  SCORES_FILE,
-  readNpyFile,
-} from "./run-files";
+import { HEATMAP_DIR, MAPS_DIR, METRICS_FILE, SCORES_FILE } from "./run-files";
+import { openRunScorer, type RunScorer } from "./scorer";
 
 /** Images encoded per ONNX Runtime call during evaluation. */
 const EVAL_BATCH = 8;
@@ -91,9 +76,6 @@ export interface EvalResult {
 // PRO integrates the per-region overlap up to this false-positive rate, as
 // the MVTec AD evaluation does.
 const PRO_FPR_LIMIT = 0.3;
-// Deviation reference of the exact N(0, 1) option, used for the optional
-// deviation map output.
-const DEVIATION_REFERENCE = { mu: 0, sigma: 1 };
 
 /**
  * Scores every test image of a trained run and writes `metrics.json`,
@@ -108,33 +90,27 @@ export async function runEval(
   log: Logger,
 ): Promise<EvalResult> {
   const run = await openRunDir(settings.run);
-  const config = await readRunConfig(run);
   await run.claimOutputs(
     [METRICS_FILE, SCORES_FILE, HEATMAP_DIR, MAPS_DIR],
     settings.overwrite,
   );
-
-  const model = await openModel(config.options.model as string, {
-    device: settings.device,
-    log,
-  });
+  const scorer = await openRunScorer(run, settings.device, log);
   try {
-    return await evaluate(settings, config, run, model, log);
+    return await evaluate(settings, run, scorer, log);
   } finally {
-    await model.dispose();
+    await scorer.dispose();
   }
 }
 
 async function evaluate(
   settings: EvalSettings,
-  config: RunConfig,
   run: RunDirectory,
-  model: OpenModel,
+  scorer: RunScorer,
   log: Logger,
 ): Promise<EvalResult> {
-  const options = config.options;
-  const classKey = config.details.className as string;
-  const recordedRoot = config.details.datasetRoot as string;
+  const options = scorer.config.options;
+  const classKey = scorer.classKey;
+  const recordedRoot = scorer.config.details.datasetRoot as string;
   const dataset = await openDataset({
     format: options.dataset as DatasetFormat,
     root: settings.root ?? recordedRoot,
@@ -149,24 +125,6 @@ async function evaluate(
     );
   }
 
-  const context = loadPromptContext(run.dir, {
-    weightsHash: model.checkpoint.weightsHash,
-    classKey,
-  }).context;
-  const table = await loadPromptTable(
-    options.promptTable as string | undefined,
-  );
-  const setup = setUpPrompts(
-    model,
-    table,
-    classKey,
-    options.promptStyle as PromptStyleName,
-    options.seed as number,
-    log,
-  );
-  const anchors = await textAnchors(model, setup, context);
-  const memory = await readMemory(run.dir);
-
   const size = settings.outputSize;
   const pixels = new PixelMetricAccumulator();
   const scores: number[] = [];
@@ -180,43 +138,16 @@ async function evaluate(
 
   for (let start = 0; start < dataset.test.length; start += EVAL_BATCH) {
     const records = dataset.test.slice(start, start + EVAL_BATCH);
-    const { samples, features } = await encodeRecords(model, records, {
-      maskSize: size,
-      referenceQuirks: options.referenceQuirks === true,
+    const { samples, maps: batchMaps } = await scorer.score(records, {
+      outputSize: size,
+      blurSigma: settings.blurSigma,
+      deviationMap: settings.deviationMap,
       onImage: () => progress.tick(),
     });
-    const [, patches, embedDim] = features.vvPatchTokens.shape;
-    const grid = Math.round(Math.sqrt(patches));
 
     for (const [i, sample] of samples.entries()) {
       const index = start + i;
-      const maps = computeAnomalyMaps(
-        {
-          gridHeight: grid,
-          gridWidth: grid,
-          embedDim,
-          patchFeatures: imageSlice(
-            features.vvPatchTokens.data,
-            i,
-            patches * embedDim,
-          ),
-          patchTaps: features.taps.map((tap) =>
-            imageSlice(tap.data, i, patches * tap.shape[2]),
-          ),
-          globalEmbedding: imageSlice(features.imageEmbeds.data, i, embedDim),
-          normalAnchor: anchors.normalAnchor,
-          abnormalAnchor: anchors.abnormalAnchor,
-          logitScale: model.logitScale,
-          memory,
-        },
-        {
-          outputSize: size,
-          blurSigma: settings.blurSigma,
-          blurTruncate: 4,
-          deviation: settings.deviationMap ? DEVIATION_REFERENCE : undefined,
-        },
-      );
-
+      const maps = batchMaps[i];
       scores.push(maps.imageScore);
       labels.push(sample.record.label);
       if (sample.maskValid) {
@@ -240,9 +171,7 @@ async function evaluate(
       }
       if (heatmapPicks.has(index)) heatmapMaps.set(index, maps.final);
       if (settings.saveMaps) {
-        manifest.push(
-          await saveMaps(run, index, sample.record, maps, grid, size),
-        );
+        manifest.push(await saveMaps(run, index, sample.record, maps, size));
       }
     }
   }
@@ -276,27 +205,6 @@ async function evaluate(
   }
   await writeHeatmaps(run, dataset.test, heatmapMaps, size, low, high);
   return { metrics, images: scores.length, runDir: run.dir };
-}
-
-async function readRunConfig(run: RunDirectory): Promise<RunConfig> {
-  const file = run.file(RUN_CONFIG_FILE);
-  try {
-    return JSON.parse(await fs.readFile(file, "utf8")) as RunConfig;
-  } catch {
-    throw new Error(`${file} is missing or invalid; train the run again`);
-  }
-}
-
-async function readMemory(runDir: string): Promise<VisualMemory> {
-  const files = await memoryTapFiles(runDir);
-  if (files.length === 0) {
-    throw new Error(
-      `run directory ${runDir} has no visual memory (memory-tap0.npy); train the run again`,
-    );
-  }
-  const taps = await Promise.all(files.map(readNpyFile));
-  const [rows, dim] = taps[0].shape;
-  return { taps: taps.map((t) => t.data), rows, dim };
 }
 
 function computeMetrics(
@@ -339,10 +247,10 @@ async function saveMaps(
   index: number,
   record: ImageRecord,
   maps: AnomalyMaps,
-  grid: number,
   size: number,
 ): Promise<Record<string, unknown>> {
   const stem = fileStem(record, index);
+  const grid = Math.round(Math.sqrt(maps.fused.length));
   await fs.mkdir(run.file(MAPS_DIR), { recursive: true });
   const files: Record<string, string> = {};
   const write = async (name: string, data: Float32Array, shape: number[]) => {

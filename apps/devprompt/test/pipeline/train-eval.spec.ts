@@ -235,6 +235,64 @@ describe("train and eval end to end", () => {
     expect(fused.shape).toEqual([4, 4]);
   });
 
+  it("predicts the scores that eval wrote", async () => {
+    const run = path.join(base, "run-a");
+    const rows = readFileSync(path.join(run, "scores.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1);
+    const [file, , , score] = rows[0].split(",");
+    const { out, io } = fakeIo();
+    const image = path.join(data, file);
+    const heatmaps = path.join(base, "predicted");
+    const code = await runCli(
+      [
+        "predict",
+        "--run",
+        run,
+        "--json",
+        "--quiet",
+        "--output-size",
+        "64",
+        "--out",
+        heatmaps,
+        image,
+      ],
+      COMMANDS,
+      io,
+    );
+    expect(code).toBe(0);
+    const [prediction] = JSON.parse(out.join(""));
+    expect(prediction.imageScore).toBeCloseTo(Number(score), 12);
+    expect(existsSync(prediction.heatmap)).toBe(true);
+  });
+
+  it("encodes images to .npy files", async () => {
+    const images = ["tile/test/good/000.png", "tile/train/good/000.png"].map(
+      (f) => path.join(data, f),
+    );
+    const target = path.join(base, "encoded");
+    const { io } = fakeIo();
+    expect(
+      await runCli(
+        ["encode", "--model", model, "--out", target, "--quiet", ...images],
+        COMMANDS,
+        io,
+      ),
+    ).toBe(0);
+    const tokens = decodeNpy(
+      new Uint8Array(readFileSync(path.join(target, "vv_patch_tokens.npy"))),
+    );
+    expect(tokens.shape).toEqual([2, 16, 24]);
+    expect(
+      await runCli(
+        ["encode", "--model", model, "--out", target, "--quiet", ...images],
+        COMMANDS,
+        io,
+      ),
+    ).toBe(1);
+  });
+
   it("refuses to overwrite results without --overwrite", async () => {
     const result = await evaluate(path.join(base, "run-a"));
     expect(result.code).toBe(1);
