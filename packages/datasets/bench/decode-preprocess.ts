@@ -2,10 +2,10 @@
  * Benchmark: decode + preprocess throughput for 900×900 PNGs at 240×240
  * (bicubic, CLIP normalisation), in images per second.
  *
- * Rows: sharp alone (decode and resize in libvips, no normalisation) as the
- * reference measured in the same run; then the package's loader with the
- * Pillow-exact resampler and with sharp's resampler, on the calling thread
- * and with 1 and 2 worker threads. Worker pools are started once and
+ * The reference row is sharp alone (decode and resize in libvips, no
+ * normalisation), measured in the same run. The other rows run the
+ * package's loader with the Pillow-exact resampler and with sharp's
+ * resampler, on the calling thread and with 1 and 2 worker threads. Worker pools are started once and
  * warmed up, so thread start-up is not counted.
  *
  * Run: npx tsx packages/datasets/bench/decode-preprocess.ts [imageCount]
@@ -25,7 +25,7 @@ import {
 } from "../src/index";
 
 const IMAGE_SIZE = 900;
-const REPEATS = 2;
+const REPEATS = 3;
 
 async function sharpOnly(records: readonly ImageRecord[]): Promise<void> {
   const concurrency = 4;

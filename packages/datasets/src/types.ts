@@ -53,7 +53,7 @@ export interface PairingIssue {
   message: string;
 }
 
-/** How the few-shot training images were chosen. */
+/** Record of the few-shot selection: method, seed, positions and files. */
 export interface FewShotSelection {
   /** Number of training images selected. */
   k: number;
@@ -83,7 +83,7 @@ export interface ClassDataset {
   train: ImageRecord[];
   /** The few-shot training images, in selection order. */
   shots: ImageRecord[];
-  /** How `shots` were chosen. */
+  /** Selection record of `shots`, for reports. */
   selection: FewShotSelection;
   /** Every test image, sorted by defect type, then file name. */
   test: ImageRecord[];

@@ -179,7 +179,7 @@ export async function* loadBatches(
       const nextStart = start + batchSize;
       pending = nextStart < records.length ? load(nextStart) : null;
       // Attach a handler now so a failure of the prefetched batch is not an
-      // unhandled rejection while the caller still holds this batch.
+      // unhandled rejection while the caller still uses this batch.
       pending?.catch(() => undefined);
       yield batch;
     }

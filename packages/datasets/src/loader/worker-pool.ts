@@ -40,8 +40,9 @@ function startWorker(): Worker {
 /**
  * Worker threads that decode and preprocess images in parallel with the
  * calling thread. Each request goes to the worker with the fewest requests
- * in flight. Starting a worker costs tens of milliseconds, so keep one
- * pool for many {@link loadBatches} calls and close it when done.
+ * in flight. Each worker loads sharp and this package when it starts (and
+ * compiles the sources when running from TypeScript), so keep one pool
+ * for many {@link loadBatches} calls and close it when done.
  *
  * @example
  * ```ts

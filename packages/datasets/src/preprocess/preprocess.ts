@@ -14,9 +14,10 @@ import {
 } from "./resample-pil";
 
 /**
- * Implementation of the resize step: `pil` reproduces Pillow's resize bit
- * for bit (the reference); `sharp` uses libvips, faster but different from
- * Pillow by a few grey levels (see the package README).
+ * Implementation of the resize step. `pil` reproduces Pillow's resize bit
+ * for bit and is the default. `sharp` uses libvips, which is faster and
+ * close to Pillow when downscaling but far from it when upscaling (see the
+ * package README).
  */
 export type Resampler = "pil" | "sharp";
 

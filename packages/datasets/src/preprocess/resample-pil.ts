@@ -4,10 +4,10 @@
  * the NEAREST branch of `_imaging.c`), so preprocessing matches the
  * torchvision-on-PIL pipeline that CLIP checkpoints were trained with.
  *
- * Bicubic and bilinear run as two separable passes, horizontal first, with
- * the kernel support widened by the scale factor when downscaling (an
- * antialiasing filter), weights normalised to sum 1, converted to 22-bit
- * fixed point, and each pass rounded and clipped to 8 bits. Nearest picks
+ * Bicubic and bilinear run as two separable passes, horizontal first. When
+ * downscaling, the kernel support is widened by the scale factor, which
+ * makes it an antialiasing filter. Weights are normalised to sum 1 and
+ * converted to 22-bit fixed point, and each pass rounds and clips to 8 bits. Nearest picks
  * the source pixel under each output pixel centre, stepping the source
  * coordinate by repeated addition as Pillow does.
  */

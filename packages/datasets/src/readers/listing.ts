@@ -16,7 +16,7 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Whether a file name has an image extension, in any letter case. */
+/** Returns whether a file name has an image extension, in any letter case. */
 export function isImageName(name: string): boolean {
   return (
     !name.startsWith(".") &&
@@ -24,7 +24,7 @@ export function isImageName(name: string): boolean {
   );
 }
 
-/** Whether a path is an existing directory. */
+/** Returns whether a path is an existing directory. */
 export async function isDirectory(dir: string): Promise<boolean> {
   try {
     return (await stat(dir)).isDirectory();
@@ -33,7 +33,7 @@ export async function isDirectory(dir: string): Promise<boolean> {
   }
 }
 
-/** Whether a path is an existing file. */
+/** Returns whether a path is an existing file. */
 export async function isFile(file: string): Promise<boolean> {
   try {
     return (await stat(file)).isFile();

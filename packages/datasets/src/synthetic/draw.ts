@@ -129,7 +129,7 @@ function stamp(
   }
 }
 
-/** A point of `region` chosen at random (rejection sampling, then any point). */
+/** Picks a random point of `region` (rejection sampling, then any point). */
 function pointIn(
   region: Uint8Array,
   size: number,

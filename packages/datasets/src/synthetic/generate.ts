@@ -53,7 +53,7 @@ export interface SyntheticDefectImage {
   defectPixels: number;
 }
 
-/** What {@link generateSyntheticDataset} wrote. */
+/** Files written by {@link generateSyntheticDataset}. */
 export interface SyntheticDatasetSummary {
   /** Dataset root (absolute). */
   root: string;
@@ -103,7 +103,7 @@ async function prepareCategoryDir(
   }
   if (!overwrite) {
     throw new Error(
-      `${dir} already holds a synthetic dataset; pass overwrite: true to replace it`,
+      `${dir} already contains a synthetic dataset; pass overwrite: true to replace it`,
     );
   }
   await rm(dir, { recursive: true });

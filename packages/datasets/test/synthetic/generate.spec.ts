@@ -121,7 +121,7 @@ describe("generateSyntheticDataset", () => {
     await expect(
       generateSyntheticDataset({ root, category: "again", size: 16 }),
     ).rejects.toThrow(
-      /already holds a synthetic dataset; pass overwrite: true/,
+      /already contains a synthetic dataset; pass overwrite: true/,
     );
     await expect(
       generateSyntheticDataset({
