@@ -1,7 +1,5 @@
-import {
-  NotWiredError,
-  type CommandDefinition,
-} from "../cli/command-definition";
+import type { CommandDefinition } from "../cli/command-definition";
+import { runBenchmark } from "../benchmark/run-benchmark";
 import { OPTIONS } from "./shared-options";
 
 /** `devprompt benchmark`: trains and evaluates every class of a benchmark. */
@@ -37,14 +35,21 @@ export const benchmarkCommand: CommandDefinition = {
     OPTIONS.minLearningRate,
     OPTIONS.momentum,
     OPTIONS.weightDecay,
+    OPTIONS.promptStyle,
     OPTIONS.selectEpoch,
     OPTIONS.referenceQuirks,
     OPTIONS.outputSize,
     OPTIONS.blurSigma,
     OPTIONS.overwrite,
   ],
-  async run() {
-    // TODO: run train and eval per class once both are connected.
-    throw new NotWiredError("benchmark", "the train and eval pipelines");
+  async run({ options, sources, log, io }) {
+    if (options.selectEpoch !== "last") {
+      // TODO: evaluate on the test set after each epoch for this option.
+      throw new Error(
+        `--select-epoch ${String(options.selectEpoch)} is not supported yet; use --select-epoch last`,
+      );
+    }
+    const report = await runBenchmark(options, sources, log);
+    io.stdout(report.markdown);
   },
 };

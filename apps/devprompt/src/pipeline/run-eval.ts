@@ -115,8 +115,8 @@ async function evaluate(
     format: options.dataset as DatasetFormat,
     root: settings.root ?? recordedRoot,
     category: classKey,
-    shots: options.shots as number,
-    seed: options.seed as number,
+    // Evaluation needs no shot selection; "all" skips drawing one.
+    shots: "all",
     logger: { warn: (message) => log.warn(message) },
   });
   if (dataset.test.length === 0) {

@@ -299,6 +299,45 @@ describe("train and eval end to end", () => {
     expect(result.stderr).toContain("already contains results (metrics.json");
   });
 
+  it("benchmarks every class present", async () => {
+    const root = path.join(base, "mvtec");
+    for (const category of ["bottle", "cable"]) {
+      await generateSyntheticDataset({
+        root,
+        category,
+        size: 48,
+        seed: 6,
+        trainCount: 2,
+        testGoodCount: 2,
+        testDefectCount: 2,
+      });
+    }
+    const target = path.join(base, "bench");
+    const { out, io } = fakeIo();
+    const argv = [
+      "benchmark",
+      "--model",
+      model,
+      "--dataset",
+      "mvtec",
+      "--root",
+      root,
+      "--out",
+      target,
+      "--epochs",
+      "1",
+      "--quiet",
+    ];
+    expect(await runCli(argv, COMMANDS, io)).toBe(0);
+    expect(out.join("")).toContain("| **mean** |");
+    const table = JSON.parse(
+      readFileSync(path.join(target, "benchmark.json"), "utf8"),
+    );
+    expect(table.published).toHaveLength(3);
+    expect(existsSync(path.join(target, "cable", "metrics.json"))).toBe(true);
+    expect(await runCli(argv, COMMANDS, io)).toBe(1);
+  });
+
   it("rejects a run of another format version", async () => {
     const run = path.join(base, "run-b");
     const manifest = JSON.parse(
