@@ -54,6 +54,11 @@ describe("reference shot tables", () => {
     expect(referenceShotIndices("mvtec", "bottle", 3)).toBeNull();
   });
 
+  test("tables are frozen", () => {
+    expect(Object.isFrozen(MVTEC_REFERENCE_SHOTS.bottle[1])).toBe(true);
+    expect(Object.isFrozen(VISA_REFERENCE_SHOTS)).toBe(true);
+  });
+
   test("returns a copy", () => {
     referenceShotIndices("mvtec", "bottle", 1)?.push(7);
     expect(referenceShotIndices("mvtec", "bottle", 1)).toEqual([131]);
