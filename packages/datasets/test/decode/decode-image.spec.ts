@@ -125,6 +125,17 @@ describe("decodeImage", () => {
     });
   });
 
+  test("TIFF is decoded", async () => {
+    const raw = Buffer.from([1, 2, 3, 250, 251, 252]);
+    const bytes = await sharp(raw, {
+      raw: { width: 2, height: 1, channels: 3 },
+    })
+      .tiff({ compression: "lzw" })
+      .toBuffer();
+    const image = await decodeImage(await save("image.TIF", bytes));
+    expect([...image.data]).toEqual([...raw]);
+  });
+
   test("BMP under a .png name is decoded", async () => {
     const pixels = [
       [255, 0, 0],

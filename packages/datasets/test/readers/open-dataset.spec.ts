@@ -149,6 +149,26 @@ describe("openDataset on a synthetic folder", () => {
     );
   });
 
+  test("reports an unreadable defect image", async () => {
+    const s = await generateSyntheticDataset({
+      root: tempDir(),
+      category: "unreadable",
+      testDefectCount: 1,
+      size: 16,
+    });
+    await writeFile(path.join(s.root, s.testDefects[0].image), "garbage");
+    const ds = await openDataset({
+      format: "folder",
+      root: s.root,
+      category: "unreadable",
+    });
+    expect(ds.issues).toHaveLength(1);
+    expect(ds.issues[0].kind).toBe("unreadable-file");
+    expect(ds.issues[0].message).toMatch(
+      /cannot decode image .*scratch\/000\.png \(detected format: unknown\)/,
+    );
+  });
+
   test("empty training folder is an error", async () => {
     const root = tempDir();
     await mkdir(path.join(root, "empty", "train", "good"), { recursive: true });
