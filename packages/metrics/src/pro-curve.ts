@@ -129,9 +129,33 @@ function undefinedAupro(data: ProData, limit: number): AuproResult | undefined {
 }
 
 /**
+ * Running sum with Neumaier's compensation. PRO adds up to one share per
+ * anomalous score, often 10^5 or more equal terms such as 1/300000, where a
+ * plain float64 sum drifts by about 1e-12.
+ */
+class CompensatedSum {
+  private sum = 0;
+  private compensation = 0;
+
+  add(term: number): void {
+    const total = this.sum + term;
+    if (Math.abs(this.sum) >= Math.abs(term)) {
+      this.compensation += this.sum - total + term;
+    } else {
+      this.compensation += term - total + this.sum;
+    }
+    this.sum = total;
+  }
+
+  get value(): number {
+    return this.sum + this.compensation;
+  }
+}
+
+/**
  * Returns the PRO from the summed region shares. The shares of one region add
- * up to 1 only up to rounding (about 1e-12 after 10^5 terms), so the mean is
- * clamped to 1 and a perfect map scores exactly 1.
+ * up to 1 only up to rounding, so the mean is clamped to 1 and a perfect map
+ * scores exactly 1.
  */
 function proValue(overlapSum: number, regionCount: number): number {
   return Math.min(1, overlapSum / regionCount);
@@ -175,18 +199,21 @@ export function sweepExactAupro(
   const curve = new LimitedTrapezoid(limit);
 
   let falsePositives = negativesBelow[values.length];
-  let overlapSum = 0;
+  const overlapSum = new CompensatedSum();
   if (falsePositives > 0) curve.add(falsePositives / normalCount, 0);
   for (let d = values.length - 1; d >= 0 && !curve.done; d--) {
     falsePositives += negativesEqual[d];
-    overlapSum += overlap[d];
-    curve.add(falsePositives / normalCount, proValue(overlapSum, regionCount));
+    overlapSum.add(overlap[d]);
+    curve.add(
+      falsePositives / normalCount,
+      proValue(overlapSum.value, regionCount),
+    );
 
     if (negativesBelow[d] > 0 && !curve.done) {
       falsePositives += negativesBelow[d];
       curve.add(
         falsePositives / normalCount,
-        proValue(overlapSum, regionCount),
+        proValue(overlapSum.value, regionCount),
       );
     }
   }
@@ -268,14 +295,14 @@ export function binnedAupro(
   const regionCount = data.regionSizes.length;
   const curve = new LimitedTrapezoid(limit);
   let falsePositives = 0;
-  let overlapSum = 0;
+  const overlapSum = new CompensatedSum();
   for (let bin = last; bin >= 0 && !curve.done; bin--) {
     if (normalPerBin[bin] === 0 && overlapPerBin[bin] === 0) continue;
     falsePositives += normalPerBin[bin];
-    overlapSum += overlapPerBin[bin];
+    overlapSum.add(overlapPerBin[bin]);
     curve.add(
       falsePositives / data.normalCount,
-      proValue(overlapSum, regionCount),
+      proValue(overlapSum.value, regionCount),
     );
   }
 

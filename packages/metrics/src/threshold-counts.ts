@@ -14,6 +14,7 @@
  */
 
 import { floatBitsToKey } from "./float-key";
+import { radixSortScores } from "./radix-sort";
 
 /** Counts at the distinct scores of the positive samples. */
 export interface ThresholdCounts {
@@ -205,6 +206,35 @@ export function countFloat32Negatives(
       if (at < size && keys[at] === key) negativesEqual[at]++;
       else negativesBelow[at]++;
     }
+  }
+  return { negativesEqual, negativesBelow };
+}
+
+/**
+ * Counts float32 negatives against distinct positive values by sorting the
+ * negatives and merging the two sorted sequences. Faster than the bucket
+ * table when there are many distinct positive values, at the cost of about
+ * two more copies of the negative scores while it runs.
+ *
+ * @param values - Distinct positive values (float32-representable), ascending.
+ * @param chunks - Negative scores, finite, without -0.
+ * @returns `negativesEqual` (length `D`) and `negativesBelow` (length `D + 1`).
+ */
+export function countFloat32NegativesByMerge(
+  values: Float64Array,
+  chunks: readonly Float32Array[],
+): { negativesEqual: Uint32Array; negativesBelow: Uint32Array } {
+  const size = values.length;
+  const negativesEqual = new Uint32Array(size);
+  const negativesBelow = new Uint32Array(size + 1);
+  const sorted = radixSortScores(chunks).scores;
+
+  let d = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    const score = sorted[k];
+    while (d < size && values[d] < score) d++;
+    if (d < size && values[d] === score) negativesEqual[d]++;
+    else negativesBelow[d]++;
   }
   return { negativesEqual, negativesBelow };
 }

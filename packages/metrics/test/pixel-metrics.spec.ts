@@ -138,6 +138,36 @@ describe("PixelMetricAccumulator binary metrics", () => {
   });
 });
 
+describe("PixelMetricAccumulator many distinct scores", () => {
+  test("merge path gives the analytic AUROC", () => {
+    // More than 2^18 distinct anomalous scores switch the normal-pixel count
+    // to sort and merge. Anomalous scores (2i + 1) d and normal scores 2j d,
+    // i, j < m, interleave, so AUROC = sum_i (i + 1) / m^2 = (m + 1) / (2m).
+    // With d = 2^-21 every score is exact in float32.
+    const m = 300_000;
+    const step = 2 ** -21;
+    const map = new Float32Array(2 * m);
+    const mask = new Uint8Array(2 * m);
+    for (let i = 0; i < m; i++) {
+      map[i] = (2 * i + 1) * step;
+      mask[i] = 1;
+      map[m + i] = 2 * i * step;
+    }
+    const pixels = new PixelMetricAccumulator();
+    pixels.add(grid(map, 1, 2 * m), grid(mask, 1, 2 * m));
+
+    const expected = (m + 1) / (2 * m);
+    expectClose(pixels.auroc().value, expected, SAME_MATHS, "AUROC");
+    // One region makes PRO the true-positive rate, so AUPRO at 1 is AUROC.
+    expectClose(
+      pixels.aupro({ integrationLimit: 1 }).value,
+      expected,
+      SAME_MATHS,
+      "AUPRO at 1",
+    );
+  });
+});
+
 describe("PixelMetricAccumulator undefined cases", () => {
   test("only normal images give NaN AUROC with a reason", () => {
     const pixels = new PixelMetricAccumulator();

@@ -1,5 +1,6 @@
 import {
   countFloat32Negatives,
+  countFloat32NegativesByMerge,
   countNegativesBySearch,
   distinctValues,
 } from "../src/threshold-counts";
@@ -89,6 +90,22 @@ describe("negative counting", () => {
     ];
 
     const result = countFloat32Negatives(Float64Array.from(values), chunks);
+
+    expect(Array.from(result.negativesEqual)).toEqual(expected.equal);
+    expect(Array.from(result.negativesBelow)).toEqual(expected.below);
+  });
+
+  test.each(cases)("by merge: $name", ({ values, negatives }) => {
+    const expected = directCounts(values, negatives);
+    const chunks = [
+      Float32Array.from(negatives.slice(0, 3)),
+      Float32Array.from(negatives.slice(3)),
+    ];
+
+    const result = countFloat32NegativesByMerge(
+      Float64Array.from(values),
+      chunks,
+    );
 
     expect(Array.from(result.negativesEqual)).toEqual(expected.equal);
     expect(Array.from(result.negativesBelow)).toEqual(expected.below);
