@@ -8,7 +8,8 @@ WORK_DIR/eot.npy and WORK_DIR/feature_gradient.npy, and times one
 forward+VJP step with autograd on the CPU with THREADS threads: features,
 then torch.autograd.grad(features, E, dFeatures). It times the full 77
 positions (what open_clip runs) and the positions up to the last
-end-of-text token; one warm-up step, then the median of RUNS steps.
+end-of-text token; one warm-up step, then the median of RUNS steps, as wall
+time and as CPU time of this process (all threads).
 
 When WORK_DIR holds onnx_features.npy and onnx_gradient.npy it reports their
 max abs difference from PyTorch's, relative to PyTorch's max abs value.
@@ -30,21 +31,19 @@ from text_tower import TextTower, read_text_safetensors
 def step(tower, embeddings, eot, feature_gradient):
     e = embeddings.clone().requires_grad_(True)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     features = tower(e, eot)
     forward = time.perf_counter() - start
     (gradient,) = torch.autograd.grad(features, e, feature_gradient)
     total = time.perf_counter() - start
-    return features.detach(), gradient, forward, total
+    cpu = time.process_time() - cpu_start
+    return features.detach(), gradient, {"forward": forward, "step": total, "stepCpu": cpu}
 
 
 def timed(tower, embeddings, eot, feature_gradient, runs):
     step(tower, embeddings, eot, feature_gradient)
-    forwards, totals = [], []
-    for _ in range(runs):
-        _, _, forward, total = step(tower, embeddings, eot, feature_gradient)
-        forwards.append(forward)
-        totals.append(total)
-    return {"forward": statistics.median(forwards), "step": statistics.median(totals)}
+    times = [step(tower, embeddings, eot, feature_gradient)[2] for _ in range(runs)]
+    return {key: statistics.median(t[key] for t in times) for key in times[0]}
 
 
 def relative_difference(ours, reference):
@@ -72,7 +71,7 @@ def main():
     onnx_features = os.path.join(work_dir, "onnx_features.npy")
     onnx_gradient = os.path.join(work_dir, "onnx_gradient.npy")
     if os.path.exists(onnx_features) and os.path.exists(onnx_gradient):
-        features, gradient, _, _ = step(tower, embeddings, eot, feature_gradient)
+        features, gradient, _ = step(tower, embeddings, eot, feature_gradient)
         result["relativeDifference"] = {
             "features": relative_difference(np.load(onnx_features), features.numpy()),
             "gradient": relative_difference(np.load(onnx_gradient), gradient.numpy()),
