@@ -5,7 +5,9 @@ import { demoCommand } from "./demo";
 import { encodeCommand } from "./encode";
 import { evalCommand } from "./eval";
 import { predictCommand } from "./predict";
+import { sweepCommand } from "./sweep";
 import { trainCommand } from "./train";
+import { workerCommand } from "./worker";
 
 /** Every subcommand of `devprompt`, in the order of the help. */
 export const COMMANDS: readonly CommandDefinition[] = [
@@ -16,4 +18,6 @@ export const COMMANDS: readonly CommandDefinition[] = [
   checkDataCommand,
   demoCommand,
   encodeCommand,
+  sweepCommand,
+  workerCommand,
 ];
