@@ -96,7 +96,10 @@ export {
   type BatchOptions,
   type SkippedFile,
 } from "./loader/load-batches";
-export { SampleWorkerPool } from "./loader/worker-pool";
+export {
+  SampleWorkerPool,
+  type SampleWorkerPoolOptions,
+} from "./loader/worker-pool";
 export { encodePng, type PngInput } from "./encode/png";
 export {
   generateSyntheticDataset,

@@ -21,20 +21,39 @@ interface WorkerReply {
 }
 
 /**
- * Starts a worker running `sample-worker`: the compiled `.js` next to this
- * file in a build, or the `.ts` source through tsx's CommonJS hook when
- * running from source (tests and benchmarks).
+ * Starts a worker running `sample-worker`: the given script, else the
+ * compiled `.js` next to this file in a build, else the `.ts` source
+ * through tsx's CommonJS hook when running from source (tests and
+ * benchmarks).
  */
-function startWorker(): Worker {
+function startWorker(script: string | undefined): Worker {
+  if (script !== undefined) return new Worker(script);
   const compiled = path.join(__dirname, "sample-worker.js");
   if (existsSync(compiled)) return new Worker(compiled);
+  const source = path.join(__dirname, "sample-worker.ts");
+  if (!existsSync(source)) {
+    throw new Error(
+      `worker script not found: neither ${compiled} nor ${source} exists. ` +
+        "When bundling, emit the package's loader/sample-worker.js as a " +
+        "separate file and pass its path as workerScript.",
+    );
+  }
   // NOTE: running from TypeScript sources needs the tsx package, which
   // this workspace installs for benchmarks; built packages use the .js.
-  const source = path.join(__dirname, "sample-worker.ts");
   const bootstrap =
     `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register();` +
     `require(${JSON.stringify(source)});`;
   return new Worker(bootstrap, { eval: true });
+}
+
+/** Options of {@link SampleWorkerPool}. */
+export interface SampleWorkerPoolOptions {
+  /**
+   * Path of the worker script (the package's compiled
+   * `loader/sample-worker.js`); needed only when this package is bundled
+   * so that the script no longer sits next to the pool's code.
+   */
+  workerScript?: string;
 }
 
 /**
@@ -63,16 +82,18 @@ export class SampleWorkerPool {
 
   /**
    * @param size - Number of worker threads, a positive integer.
-   * @throws Error when `size` is not a positive integer.
+   * @param options - Location of the worker script, for bundled builds.
+   * @throws Error when `size` is not a positive integer or the worker
+   *   script is not found.
    */
-  constructor(size: number) {
+  constructor(size: number, options: SampleWorkerPoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) {
       throw new Error(
         `invalid worker count ${size}; expected a positive integer`,
       );
     }
     this.workers = Array.from({ length: size }, (_, index) => {
-      const worker = startWorker();
+      const worker = startWorker(options.workerScript);
       worker.on("message", (reply: WorkerReply) => this.onReply(index, reply));
       worker.on("error", (error) => this.failAll(error));
       // Idle workers must not keep the process alive when a caller forgets

@@ -194,6 +194,26 @@ describe("loadBatches with workers", () => {
     }
   });
 
+  test("explicit worker script is used", async () => {
+    const pool = new SampleWorkerPool(1, {
+      workerScript: "/nonexistent/sample-worker.js",
+    });
+    const record = {
+      path: "/nonexistent/a.png",
+      relativePath: "a.png",
+      className: "c",
+      split: "test" as const,
+      label: 0 as const,
+      defectType: "good",
+      maskPath: null,
+    };
+    const config = defaultPreprocessConfig();
+    await expect(pool.load(record, { config })).rejects.toThrow(
+      /nonexistent\/sample-worker\.js/,
+    );
+    await pool.close();
+  });
+
   test("pool rejects a zero size", () => {
     expect(() => new SampleWorkerPool(0)).toThrow(/invalid worker count 0/);
   });
