@@ -1,5 +1,11 @@
 import type { ImageRecord, LoadedSample } from "@devprompt/datasets";
 import {
+  buildLoss,
+  referenceStatistics,
+  type LossTermConfig,
+  type ReferenceSpec,
+} from "@devprompt/deviation-loss";
+import {
   loadPromptContext,
   type PromptStyleName,
   type TextAnchors,
@@ -8,7 +14,11 @@ import { promises as fs } from "node:fs";
 import { RUN_CONFIG_FILE, type RunConfig } from "../config/run-config";
 import type { RunDirectory } from "../io/run-dir";
 import type { Logger } from "../log/logger";
-import { computeAnomalyMaps, type AnomalyMaps } from "../maps/anomaly-maps";
+import {
+  computeAnomalyMaps,
+  type AnomalyMaps,
+  type DeviationReference,
+} from "../maps/anomaly-maps";
 import type { VisualMemory } from "../maps/visual-memory";
 import { encodeRecords, imageSlice } from "./image-features";
 import { openModel, type OpenModel } from "./model";
@@ -18,9 +28,6 @@ import { readNpyFile } from "./run-files";
 
 // Kernel radius of the blur in standard deviations (SciPy's default).
 const BLUR_TRUNCATE = 4;
-// Deviation reference of the exact N(0, 1) option, used for the optional
-// deviation map output.
-const DEVIATION_REFERENCE = { mu: 0, sigma: 1 };
 
 /** Output settings of the maps. */
 export interface ScoreOptions {
@@ -154,7 +161,9 @@ async function scoreRecords(
         outputSize: options.outputSize,
         blurSigma: options.blurSigma,
         blurTruncate: BLUR_TRUNCATE,
-        deviation: options.deviationMap ? DEVIATION_REFERENCE : undefined,
+        deviation: options.deviationMap
+          ? deviationReference(config)
+          : undefined,
       },
     ),
   );
@@ -180,4 +189,21 @@ async function readMemory(runDir: string): Promise<VisualMemory> {
   const taps = await Promise.all(files.map(readNpyFile));
   const [rows, dim] = taps[0].shape;
   return { taps: taps.map((t) => t.data), rows, dim };
+}
+
+/**
+ * Returns the μ and σ of the deviation map: those of the run's deviation
+ * loss term, or of the deviation module's defaults when the run trained
+ * without one (the promptad preset).
+ *
+ * @param config - the run's config.json
+ * @returns the reference statistics
+ */
+export function deviationReference(config: RunConfig): DeviationReference {
+  const terms =
+    (config.details.lossTerms as LossTermConfig[] | undefined) ?? [];
+  const configured = terms.find((term) => term.name === "deviation");
+  const [term] = buildLoss([configured ?? { name: "deviation" }]).terms;
+  const stats = referenceStatistics(term.module.options as ReferenceSpec);
+  return { mu: stats.mean, sigma: stats.std };
 }
