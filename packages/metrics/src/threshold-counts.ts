@@ -78,6 +78,17 @@ export function distinctValues(
   return weights ? { values, counts, weights } : { values, counts };
 }
 
+/** Zeroed negative counts for `size` distinct positive values. */
+function emptyNegativeCounts(size: number): {
+  negativesEqual: Uint32Array;
+  negativesBelow: Uint32Array;
+} {
+  return {
+    negativesEqual: new Uint32Array(size),
+    negativesBelow: new Uint32Array(size + 1),
+  };
+}
+
 /** Lower bound: first index in [low, high) with `sorted[index] >= value`. */
 function lowerBound(
   sorted: ArrayLike<number>,
@@ -105,8 +116,7 @@ export function countNegativesBySearch(
   values: Float64Array,
   negatives: ArrayLike<number>,
 ): { negativesEqual: Uint32Array; negativesBelow: Uint32Array } {
-  const negativesEqual = new Uint32Array(values.length);
-  const negativesBelow = new Uint32Array(values.length + 1);
+  const { negativesEqual, negativesBelow } = emptyNegativeCounts(values.length);
   for (let k = 0; k < negatives.length; k++) {
     const score = negatives[k];
     const at = lowerBound(values, score, 0, values.length);
@@ -172,8 +182,7 @@ export function countFloat32Negatives(
   chunks: readonly Float32Array[],
 ): { negativesEqual: Uint32Array; negativesBelow: Uint32Array } {
   const size = values.length;
-  const negativesEqual = new Uint32Array(size);
-  const negativesBelow = new Uint32Array(size + 1);
+  const { negativesEqual, negativesBelow } = emptyNegativeCounts(size);
   if (size === 0) {
     negativesBelow[0] = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     return { negativesEqual, negativesBelow };
@@ -225,8 +234,7 @@ export function countFloat32NegativesByMerge(
   chunks: readonly Float32Array[],
 ): { negativesEqual: Uint32Array; negativesBelow: Uint32Array } {
   const size = values.length;
-  const negativesEqual = new Uint32Array(size);
-  const negativesBelow = new Uint32Array(size + 1);
+  const { negativesEqual, negativesBelow } = emptyNegativeCounts(size);
   const sorted = radixSortScores(chunks).scores;
 
   let d = 0;
