@@ -1,13 +1,13 @@
 """PyTorch side of the image-encoder benchmark.
 
-    python3 bench_torch.py MODEL_DIR THREADS RUNS_B1 RUNS_B8 [COMPARE_DIR]
+    python3 bench_torch.py MODEL_DIR THREADS BATCH RUNS [COMPARE_DIR]
 
 Builds the dual-path vision tower in float32 from an OpenCLIP hub model
-directory, times batch 1 and batch 8 on the CPU with THREADS threads (one
-warm-up call, then RUNS_* timed calls), and prints one JSON line with
-images/s and the peak resident memory of this process. With COMPARE_DIR,
-which holds input.npy and the ONNX encoder's normalised outputs as .npy,
-it also reports the max abs difference of each output against PyTorch.
+directory and times BATCH images on the CPU with THREADS threads: one
+warm-up call, then RUNS timed calls. It prints one JSON line with images/s
+and the peak resident memory of this process. With COMPARE_DIR, which contains
+input.npy and the ONNX encoder's normalised outputs as .npy files, it also
+reports the max abs difference of each output against PyTorch.
 """
 
 import json
@@ -22,7 +22,31 @@ import torch
 from vision_tower import load_tower
 
 
-def images_per_second(tower, batch, runs, size):
+def peak_rss_mib():
+    """Peak resident memory of this process in MiB.
+
+    On Linux VmHWM from /proc/self/status, because ru_maxrss survives execve
+    and so includes the size of the parent at fork time.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main():
+    model_dir, threads, batch, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    compare_dir = sys.argv[5] if len(sys.argv) > 5 else None
+    torch.set_num_threads(threads)
+    tower, _ = load_tower(model_dir, torch.float32)
+    with open(os.path.join(model_dir, "open_clip_config.json")) as f:
+        size = json.load(f)["model_cfg"]["vision_cfg"]["image_size"]
+
     pixels = torch.randn(batch, 3, size, size, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
         tower(pixels)
@@ -30,33 +54,17 @@ def images_per_second(tower, batch, runs, size):
         for _ in range(runs):
             tower(pixels)
         elapsed = time.perf_counter() - start
-    return batch * runs / elapsed
+    result = {"torch": torch.__version__, "imagesPerSecond": batch * runs / elapsed}
 
-
-def main():
-    model_dir, threads, runs_b1, runs_b8 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    compare_dir = sys.argv[5] if len(sys.argv) > 5 else None
-    torch.set_num_threads(threads)
-    tower, _ = load_tower(model_dir, torch.float32)
-    with open(os.path.join(model_dir, "open_clip_config.json")) as f:
-        size = json.load(f)["model_cfg"]["vision_cfg"]["image_size"]
-
-    result = {
-        "torch": torch.__version__,
-        "threads": threads,
-        "batch1": images_per_second(tower, 1, runs_b1, size),
-        "batch8": images_per_second(tower, 8, runs_b8, size),
-    }
     if compare_dir is not None:
-        pixels = torch.from_numpy(np.load(os.path.join(compare_dir, "input.npy")))
+        reference = torch.from_numpy(np.load(os.path.join(compare_dir, "input.npy")))
         with torch.no_grad():
-            outputs = tower(pixels)
+            outputs = tower(reference)
         result["maxAbsDiff"] = {
             name: float(np.abs(np.load(os.path.join(compare_dir, f"{name}.npy")) - t.numpy()).max())
             for name, t in outputs.items()
         }
-    # ru_maxrss is in kilobytes on Linux.
-    result["peakRssMiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peakRssMiB"] = peak_rss_mib()
     print(json.dumps(result))
 
 

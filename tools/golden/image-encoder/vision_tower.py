@@ -44,24 +44,29 @@ def read_vision_safetensors(path, dtype):
     """Returns ({name: tensor} for visual.* tensors, sha256 of the file).
 
     A safetensors file is an 8-byte little-endian header length, a JSON
-    header of dtype/shape/data_offsets per tensor, then the raw data.
+    header of dtype/shape/data_offsets per tensor, then the raw data. The
+    file is hashed in chunks and each vision tensor is read on its own, so
+    only the converted vision tensors stay in memory.
     """
     digest = hashlib.sha256()
     with open(path, "rb") as f:
-        raw = f.read()
-    digest.update(raw)
-    (header_len,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + header_len])
-    data = memoryview(raw)[8 + header_len :]
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            digest.update(chunk)
+    numpy_dtype = np.float64 if dtype == torch.float64 else np.float32
     tensors = {}
-    for name, entry in header.items():
-        if not name.startswith("visual."):
-            continue
-        if entry["dtype"] not in NUMPY_DTYPES:
-            raise ValueError(f"{path}: tensor {name} has unsupported dtype {entry['dtype']}")
-        start, end = entry["data_offsets"]
-        array = np.frombuffer(data[start:end], dtype=NUMPY_DTYPES[entry["dtype"]])
-        tensors[name] = torch.from_numpy(array.reshape(entry["shape"]).astype(np.float64)).to(dtype)
+    with open(path, "rb") as f:
+        (header_len,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(header_len))
+        for name, entry in header.items():
+            if not name.startswith("visual."):
+                continue
+            if entry["dtype"] not in NUMPY_DTYPES:
+                raise ValueError(f"{path}: tensor {name} has unsupported dtype {entry['dtype']}")
+            start, end = entry["data_offsets"]
+            f.seek(8 + header_len + start)
+            raw = f.read(end - start)
+            array = np.frombuffer(raw, dtype=NUMPY_DTYPES[entry["dtype"]]).reshape(entry["shape"])
+            tensors[name] = torch.from_numpy(array.astype(numpy_dtype))
     return tensors, digest.hexdigest()
 
 
@@ -82,10 +87,12 @@ class DualPathVisionTower(torch.nn.Module):
             p = f"visual.transformer.resblocks.{block}"
             mha = torch.nn.MultiheadAttention(self.width, self.heads, batch_first=True)
             mha = mha.to(dtype)
-            mha.in_proj_weight.data.copy_(weights[f"{p}.attn.in_proj_weight"])
-            mha.in_proj_bias.data.copy_(weights[f"{p}.attn.in_proj_bias"])
-            mha.out_proj.weight.data.copy_(weights[f"{p}.attn.out_proj.weight"])
-            mha.out_proj.bias.data.copy_(weights[f"{p}.attn.out_proj.bias"])
+            # The module takes over the attention tensors, so they are not
+            # held twice; the V-V path reads them from the module.
+            mha.in_proj_weight.data.copy_(weights.pop(f"{p}.attn.in_proj_weight"))
+            mha.in_proj_bias.data.copy_(weights.pop(f"{p}.attn.in_proj_bias"))
+            mha.out_proj.weight.data.copy_(weights.pop(f"{p}.attn.out_proj.weight"))
+            mha.out_proj.bias.data.copy_(weights.pop(f"{p}.attn.out_proj.bias"))
             self.attention.append(mha)
         self.eval()
 
@@ -94,14 +101,14 @@ class DualPathVisionTower(torch.nn.Module):
         return F.layer_norm(t, (self.width,), w[f"{prefix}.weight"], w[f"{prefix}.bias"], LAYER_NORM_EPS)
 
     def vv_attention(self, block, h):
-        w, width = self.w, self.width
-        p = f"visual.transformer.resblocks.{block}"
-        v = F.linear(h, w[f"{p}.attn.in_proj_weight"][2 * width :], w[f"{p}.attn.in_proj_bias"][2 * width :])
+        width = self.width
+        mha = self.attention[block]
+        v = F.linear(h, mha.in_proj_weight[2 * width :], mha.in_proj_bias[2 * width :])
         n, t, _ = v.shape
         vh = v.reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
         scores = torch.softmax(vh @ vh.transpose(-1, -2) / math.sqrt(self.head_dim), dim=-1)
         mixed = (scores @ vh).transpose(1, 2).reshape(n, t, width)
-        return F.linear(mixed, w[f"{p}.attn.out_proj.weight"], w[f"{p}.attn.out_proj.bias"])
+        return F.linear(mixed, mha.out_proj.weight, mha.out_proj.bias)
 
     def forward(self, pixels, tap_blocks=(3, 8), tap_point="after-attention", normalize=True):
         w, width = self.w, self.width
