@@ -18,6 +18,7 @@ import {
   enqueueRuns,
   openRedis,
   queuedStates,
+  type QueuedRunState,
 } from "../sweep/queue";
 import {
   buildSweepReport,
@@ -25,12 +26,16 @@ import {
   reportToMarkdown,
 } from "../sweep/report";
 import { readResult, type RunResult } from "../sweep/run-results";
-import { formatStatus, sweepStatus } from "../sweep/status";
+import {
+  collectQueuedResults,
+  formatStatus,
+  sweepStatus,
+} from "../sweep/status";
 import { loadSweepDefinition } from "../sweep/sweep-definition";
 import { OPTIONS } from "./shared-options";
 
 /** Actions of `devprompt sweep`. */
-const ACTIONS = ["plan", "run", "status", "report"] as const;
+const ACTIONS = ["plan", "run", "status", "collect", "report"] as const;
 
 /** Report files written into the sweep output folder. */
 const REPORT_FILES = {
@@ -47,6 +52,7 @@ export const sweepCommand: CommandDefinition = {
     "ACTION is one of: plan (expand --sweep FILE into runs with stable ids, write OUT/plan.json), " +
     "run (execute every run without a result: here with --concurrency N, or through a BullMQ queue with --redis URL that `devprompt worker` processes consume), " +
     "status (done, running, queued, pending and failed runs with their reason), " +
+    "collect (with --redis: write the results that workers returned through the queue into OUT, for workers without a shared folder), " +
     "report (per class and mean, mean ± std over seeds, as OUT/report.md, .csv and .json).",
   arguments: [
     {
@@ -137,6 +143,7 @@ export const sweepCommand: CommandDefinition = {
     if (action === "plan") await planAction(context, out);
     else if (action === "run") await runAction(context, out);
     else if (action === "status") await statusAction(context, out);
+    else if (action === "collect") await collectAction(context, out);
     else await reportAction(context, out);
   },
 };
@@ -220,25 +227,52 @@ async function runAction(context: CommandContext, out: string): Promise<void> {
   }
 }
 
+async function readQueue(
+  context: CommandContext,
+  plan: SweepPlan,
+  redis: string,
+): Promise<Map<string, QueuedRunState>> {
+  const connection = openRedis(redis);
+  try {
+    return await queuedStates(
+      connection,
+      context.options.queue as string,
+      plan.runs.map((r) => r.id),
+    );
+  } finally {
+    await connection.quit();
+  }
+}
+
+async function collectAction(
+  context: CommandContext,
+  out: string,
+): Promise<void> {
+  const redis = context.options.redis as string | undefined;
+  if (redis === undefined) {
+    throw new Error(
+      "devprompt sweep collect needs --redis URL, the queue the workers returned their results through",
+    );
+  }
+  const plan = await readPlan(out);
+  const written = await collectQueuedResults(
+    out,
+    plan,
+    await readQueue(context, plan, redis),
+  );
+  context.io.stdout(
+    `${written.length} result(s) copied from the queue into ${out}\n`,
+  );
+}
+
 async function statusAction(
   context: CommandContext,
   out: string,
 ): Promise<void> {
   const plan = await readPlan(out);
   const redis = context.options.redis as string | undefined;
-  let queued;
-  if (redis !== undefined) {
-    const connection = openRedis(redis);
-    try {
-      queued = await queuedStates(
-        connection,
-        context.options.queue as string,
-        plan.runs.map((r) => r.id),
-      );
-    } finally {
-      await connection.quit();
-    }
-  }
+  const queued =
+    redis === undefined ? undefined : await readQueue(context, plan, redis);
   const status = await sweepStatus(out, plan, queued);
   context.io.stdout(
     context.options.json === true

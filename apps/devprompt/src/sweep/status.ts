@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { TRAIN_DIR } from "./executor";
 import type { SweepPlan } from "./plan";
 import type { QueuedRunState } from "./queue";
-import { readFailure, readResult, runFolder } from "./run-results";
+import { readFailure, readResult, runFolder, writeResult } from "./run-results";
 
 /** State of one run as `sweep status` shows it. */
 export type RunState = "done" | "failed" | "running" | "queued" | "pending";
@@ -117,4 +117,30 @@ export function formatStatus(status: SweepStatus, all: boolean): string {
     lines.push(line);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Copies results that workers returned through the queue into the output
+ * folder, for workers that wrote `result.json` on their own disk instead
+ * of a shared folder. Runs whose `result.json` exists are left alone.
+ *
+ * @param out - sweep output folder on this machine
+ * @param plan - the plan
+ * @param queued - queue states by run id, with the returned results
+ * @returns ids of the results written
+ */
+export async function collectQueuedResults(
+  out: string,
+  plan: SweepPlan,
+  queued: Map<string, QueuedRunState>,
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const run of plan.runs) {
+    const result = queued.get(run.id)?.result;
+    if (result === undefined || result.id !== run.id) continue;
+    if ((await readResult(out, run.id)) !== undefined) continue;
+    await writeResult(out, result);
+    written.push(run.id);
+  }
+  return written;
 }

@@ -10,7 +10,7 @@ import {
   startSweepWorker,
 } from "../../src/sweep/queue";
 import { readFailure, readResult } from "../../src/sweep/run-results";
-import { sweepStatus } from "../../src/sweep/status";
+import { collectQueuedResults, sweepStatus } from "../../src/sweep/status";
 import { countingExecutor, fakeRun, SILENT_LOG } from "./fake-runs";
 import {
   HAS_REDIS,
@@ -143,6 +143,18 @@ suite(`sweep queue retries${HAS_REDIS ? "" : ` (${NO_REDIS_REASON})`}`, () => {
       state: "failed",
       reason: "run invalid: class tile not found",
     });
+
+    // A coordinator without the workers' folder copies the results that
+    // the jobs returned.
+    const elsewhere = path.join(out, "elsewhere");
+    expect(await collectQueuedResults(elsewhere, plan, states)).toEqual([
+      "ok",
+      "flaky",
+    ]);
+    expect(await readResult(elsewhere, "flaky")).toEqual(
+      await readResult(out, "flaky"),
+    );
+    expect(await collectQueuedResults(elsewhere, plan, states)).toEqual([]);
 
     // Enqueueing again skips finished runs and leaves the failed one failed
     // unless asked to retry it.
