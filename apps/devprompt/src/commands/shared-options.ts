@@ -1,11 +1,8 @@
 import type { OptionSpec } from "../cli/option-spec";
+import { defaultMapSettings } from "../maps/map-defaults";
 import { defaultTrainingHyperparameters } from "../train/training-defaults";
 
-// Defaults of the map pipeline. Source: PromptAD reference code (model.py
-// upsamples to args.resolution = 400 and blurs with
-// scipy.ndimage.gaussian_filter(sigma=4), whose truncate default is 4).
-const OUTPUT_SIZE_PX = 400;
-const BLUR_SIGMA_PX = 4;
+const maps = defaultMapSettings();
 
 /** Dataset layouts the readers understand. */
 export const DATASET_KINDS = ["mvtec", "visa", "folder"] as const;
@@ -158,7 +155,7 @@ export const OPTIONS = {
     kind: "int",
     valueName: "px",
     description: "side of the square anomaly map in pixels",
-    defaultValue: OUTPUT_SIZE_PX,
+    defaultValue: maps.outputSize,
     min: 1,
   },
   blurSigma: {
@@ -167,7 +164,7 @@ export const OPTIONS = {
     valueName: "px",
     description:
       "standard deviation of the Gaussian blur of the anomaly map, in output pixels (0 turns it off)",
-    defaultValue: BLUR_SIGMA_PX,
+    defaultValue: maps.blurSigma,
     min: 0,
   },
 } satisfies Record<string, OptionSpec>;

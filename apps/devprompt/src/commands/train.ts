@@ -48,6 +48,14 @@ export const trainCommand: CommandDefinition = {
     OPTIONS.selectEpoch,
     OPTIONS.referenceQuirks,
     {
+      ...OPTIONS.outputSize,
+      description: `${OPTIONS.outputSize.description}, used by --select-epoch test-pixel-auroc`,
+    },
+    {
+      ...OPTIONS.blurSigma,
+      description: `${OPTIONS.blurSigma.description}, used by --select-epoch test-pixel-auroc`,
+    },
+    {
       key: "resume",
       kind: "boolean",
       description:
@@ -63,10 +71,10 @@ export const trainCommand: CommandDefinition = {
         "--resume and --overwrite cannot be used together; choose one",
       );
     }
-    if (options.selectEpoch !== "last") {
-      // TODO: evaluate on the test set after each epoch for this option.
+    if (options.resume === true && options.selectEpoch !== "last") {
+      // NOTE: the best epoch so far is not part of the resume checkpoint.
       throw new Error(
-        `--select-epoch ${String(options.selectEpoch)} is not supported yet; use --select-epoch last`,
+        "--resume works with --select-epoch last only; train again without --resume",
       );
     }
 

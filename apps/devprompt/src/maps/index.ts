@@ -19,6 +19,8 @@ export type { GaussianBlurOptions } from "./gaussian-blur";
 export { fuseMaps, harmonicFusion } from "./harmonic-fusion";
 export { globalTextualScore, imageScore } from "./image-score";
 export { l2NormalizeRows } from "./l2-normalize";
+export { defaultMapSettings } from "./map-defaults";
+export type { MapDefaults } from "./map-defaults";
 export { maxDotProducts } from "./max-cosine-similarity";
 export { textualMap } from "./textual-map";
 export { buildVisualMemory } from "./visual-memory";

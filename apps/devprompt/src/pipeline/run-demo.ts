@@ -9,6 +9,7 @@ import * as path from "node:path";
 import type { OptionValue } from "../cli/parse-option-value";
 import type { OptionSource } from "../config/resolve-options";
 import type { Logger } from "../log/logger";
+import { defaultMapSettings } from "../maps/map-defaults";
 import { defaultTrainingHyperparameters } from "../train/training-defaults";
 import { runEval, type EvalResult } from "./run-eval";
 import { runTrain, trainSettingsFromOptions } from "./run-train";
@@ -76,6 +77,7 @@ export async function runDemo(
   });
 
   const defaults = defaultTrainingHyperparameters();
+  const maps = defaultMapSettings();
   const trainValues: Record<string, OptionValue> = {
     model: modelDir,
     dataset: "folder",
@@ -93,6 +95,8 @@ export async function runDemo(
     weightDecay: defaults.weightDecay,
     promptStyle: "promptad",
     selectEpoch: "last",
+    outputSize: maps.outputSize,
+    blurSigma: maps.blurSigma,
     referenceQuirks: false,
     resume: false,
     overwrite: false,
@@ -110,8 +114,8 @@ export async function runDemo(
     {
       run: runDir,
       device: "cpu",
-      outputSize: 400,
-      blurSigma: 4,
+      outputSize: maps.outputSize,
+      blurSigma: maps.blurSigma,
       heatmaps: 4,
       saveMaps: false,
       deviationMap: false,

@@ -275,14 +275,14 @@ async function saveMaps(
 async function writeHeatmaps(
   run: RunDirectory,
   records: readonly ImageRecord[],
-  kept: Map<number, Float32Array>,
+  mapsByIndex: Map<number, Float32Array>,
   size: number,
   low: number,
   high: number,
 ): Promise<void> {
-  if (kept.size === 0) return;
+  if (mapsByIndex.size === 0) return;
   await fs.mkdir(run.file(HEATMAP_DIR), { recursive: true });
-  for (const [index, map] of kept) {
+  for (const [index, map] of mapsByIndex) {
     const png = await heatmapOverlayPng(
       records[index].path,
       map,

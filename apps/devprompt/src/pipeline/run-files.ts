@@ -19,6 +19,8 @@ export const TRAIN_STATE_FILE = "train-state.json";
 export const CHECKPOINT_DIR = "checkpoint";
 /** Momentum buffers of C_n then C_a, concatenated, float32. */
 export const OPTIMIZER_FILE = "optimizer-momentum.npy";
+/** Epoch kept by --select-epoch test-pixel-auroc, with its test score. */
+export const SELECTED_EPOCH_FILE = "selected-epoch.json";
 /** Image-level and pixel-level metrics in percent. */
 export const METRICS_FILE = "metrics.json";
 /** Per-image scores. */

@@ -4,6 +4,7 @@ import {
   type DatasetFormat,
 } from "@devprompt/datasets";
 import {
+  cloneLearnableContext,
   initLearnableContext,
   loadPromptContext,
   savePromptContext,
@@ -16,6 +17,7 @@ import * as path from "node:path";
 import type { OptionValue } from "../cli/parse-option-value";
 import type { OptionSource } from "../config/resolve-options";
 import { writeRunConfig } from "../config/run-config";
+import { writeJsonAtomic } from "../io/atomic-write";
 import { writeNpyAtomic } from "../io/npy";
 import { createRunDir, openRunDir, type RunDirectory } from "../io/run-dir";
 import type { Logger } from "../log/logger";
@@ -26,13 +28,16 @@ import { CREATED_BY } from "../version";
 import { encodeRecords } from "./image-features";
 import { resolveLoss } from "./loss-config";
 import { openModel, type OpenModel } from "./model";
-import { loadPromptTable, setUpPrompts } from "./prompts";
+import { loadPromptTable, setUpPrompts, textAnchors } from "./prompts";
 import {
   SHOT_GLOBAL_FILE,
+  SELECTED_EPOCH_FILE,
   SHOT_PATCH_FILE,
   memoryFile,
   readNpyFile,
 } from "./run-files";
+import { readMemory } from "./scorer";
+import { TestSetSelector } from "./test-set-selection";
 import { contextLossAndGradient, type ShotFeatures } from "./train-step";
 import {
   loadTrainState,
@@ -82,6 +87,12 @@ export interface TrainSettings {
   promptStyle: PromptStyleName;
   /** Prompt-table extension file, optional. */
   promptTable?: string;
+  /** Epoch to keep: the last, or the best test-set pixel AUROC. */
+  selectEpoch: "last" | "test-pixel-auroc";
+  /** Output map size used when selecting by test-set pixel AUROC. */
+  outputSize: number;
+  /** Blur standard deviation used when selecting by test-set pixel AUROC. */
+  blurSigma: number;
 }
 
 /** Result of {@link runTrain}. */
@@ -198,7 +209,7 @@ async function trainWithModel(
       promptStyle: settings.promptStyle,
       prompts: setup.layout.labels,
       lossTerms: terms,
-      epochSelection: "last",
+      epochSelection: settings.selectEpoch,
     },
   });
 
@@ -237,6 +248,23 @@ async function trainWithModel(
     minLearningRate: settings.minLearningRate,
     periodEpochs: settings.epochs,
   };
+  const selector =
+    settings.selectEpoch === "test-pixel-auroc"
+      ? await TestSetSelector.create(
+          model,
+          dataset.test,
+          await readMemory(run.dir),
+          {
+            outputSize: settings.outputSize,
+            blurSigma: settings.blurSigma,
+            referenceQuirks: settings.referenceQuirks,
+            log,
+          },
+        )
+      : undefined;
+  let best:
+    { context: LearnableContext; epoch: number; auroc: number } | undefined;
+
   const progress = createProgress("train", settings.epochs - start);
   for (let epoch = start; epoch < settings.epochs; epoch++) {
     const began = Date.now();
@@ -253,13 +281,26 @@ async function trainWithModel(
       [step.gradient.normal.data, step.gradient.abnormal.data],
       learningRate,
     );
-    entries.push({
+    const entry: EpochLogEntry = {
       epoch: epoch + 1,
       learningRate,
       total: step.total,
       terms: step.terms,
       seconds: (Date.now() - began) / 1000,
-    });
+    };
+    if (selector) {
+      const anchors = await textAnchors(model, setup, context);
+      entry.testPixelAuroc = selector.pixelAuroc(anchors, model.logitScale);
+      // Strictly greater keeps the first of equal epochs, as PromptAD does.
+      if (best === undefined || entry.testPixelAuroc > best.auroc) {
+        best = {
+          context: cloneLearnableContext(context),
+          epoch: epoch + 1,
+          auroc: entry.testPixelAuroc,
+        };
+      }
+    }
+    entries.push(entry);
     await saveTrainState(
       run.dir,
       epoch + 1,
@@ -275,7 +316,17 @@ async function trainWithModel(
   }
   progress.done();
 
-  savePromptContext(run.dir, snapshotOf(context));
+  if (best) {
+    log.info(
+      `keeping epoch ${best.epoch}, test-set pixel AUROC ${(100 * best.auroc).toFixed(2)}`,
+    );
+    await writeJsonAtomic(run.file(SELECTED_EPOCH_FILE), {
+      rule: settings.selectEpoch,
+      epoch: best.epoch,
+      testPixelAuroc: best.auroc,
+    });
+  }
+  savePromptContext(run.dir, snapshotOf(best?.context ?? context));
   return { runDir: run.dir, log: entries };
 }
 
@@ -413,5 +464,8 @@ export function trainSettingsFromOptions(
     overwrite: options.overwrite === true,
     promptStyle: options.promptStyle as PromptStyleName,
     promptTable: options.promptTable as string | undefined,
+    selectEpoch: options.selectEpoch as TrainSettings["selectEpoch"],
+    outputSize: options.outputSize as number,
+    blurSigma: options.blurSigma as number,
   };
 }

@@ -20,14 +20,12 @@ import {
   type DeviationReference,
 } from "../maps/anomaly-maps";
 import type { VisualMemory } from "../maps/visual-memory";
+import { defaultMapSettings } from "../maps/map-defaults";
 import { encodeRecords, imageSlice } from "./image-features";
 import { openModel, type OpenModel } from "./model";
 import { loadPromptTable, setUpPrompts, textAnchors } from "./prompts";
 import { memoryTapFiles } from "./run-train";
 import { readNpyFile } from "./run-files";
-
-// Kernel radius of the blur in standard deviations (SciPy's default).
-const BLUR_TRUNCATE = 4;
 
 /** Output settings of the maps. */
 export interface ScoreOptions {
@@ -160,7 +158,7 @@ async function scoreRecords(
       {
         outputSize: options.outputSize,
         blurSigma: options.blurSigma,
-        blurTruncate: BLUR_TRUNCATE,
+        blurTruncate: defaultMapSettings().blurTruncate,
         deviation: options.deviationMap
           ? deviationReference(config)
           : undefined,
@@ -179,7 +177,13 @@ async function readRunConfig(run: RunDirectory): Promise<RunConfig> {
   }
 }
 
-async function readMemory(runDir: string): Promise<VisualMemory> {
+/**
+ * Reads the visual memory of a run directory.
+ *
+ * @param runDir - run directory
+ * @returns the memory, one matrix per tap
+ */
+export async function readMemory(runDir: string): Promise<VisualMemory> {
   const files = await memoryTapFiles(runDir);
   if (files.length === 0) {
     throw new Error(

@@ -29,6 +29,11 @@ export interface EpochLogEntry {
   terms: Record<string, number>;
   /** Wall time of the epoch in seconds. */
   seconds: number;
+  /**
+   * Pixel AUROC on the test set after the update, as a fraction; only with
+   * `--select-epoch test-pixel-auroc`.
+   */
+  testPixelAuroc?: number;
 }
 
 /** Contents of `train-state.json`. */

@@ -178,6 +178,34 @@ describe("train and eval end to end", () => {
     expect(contextBytes(resumed).equals(contextBytes(straight))).toBe(true);
   });
 
+  it("keeps the epoch with the best test pixel AUROC", async () => {
+    const run = path.join(base, "run-selected");
+    const result = await train(run, 4, [
+      "--select-epoch",
+      "test-pixel-auroc",
+      "--output-size",
+      "64",
+    ]);
+    expect(result.code).toBe(0);
+    const log = readFileSync(path.join(run, "train-log.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const aurocs = log.map((entry) => entry.testPixelAuroc as number);
+    const selected = JSON.parse(
+      readFileSync(path.join(run, "selected-epoch.json"), "utf8"),
+    );
+    expect(selected.epoch).toBe(aurocs.indexOf(Math.max(...aurocs)) + 1);
+
+    // eval scores the same maps of the same context, so it must agree.
+    const evaluation = await evaluate(run, ["--output-size", "64"]);
+    expect(evaluation.code).toBe(0);
+    const metrics = JSON.parse(
+      readFileSync(path.join(run, "metrics.json"), "utf8"),
+    );
+    expect(metrics.pixelAuroc).toBeCloseTo(100 * selected.testPixelAuroc, 9);
+  });
+
   it("rejects an output folder that holds a run", async () => {
     const result = await train(path.join(base, "run-a"), 1);
     expect(result.code).toBe(1);
