@@ -4,6 +4,10 @@ import type { Logger } from "../types";
 import { decodeBmp, readBmpSize } from "./bmp";
 import { sniffImageFormat, type SniffedFormat } from "./sniff";
 
+// Bound once: a global lookup is slow inside per-sample loops when this
+// code runs in a vm context (jest test environments).
+const { round } = Math;
+
 /** An 8-bit RGB image, interleaved (HWC), top row first. */
 export interface RgbImage {
   /** Width in pixels. */
@@ -148,7 +152,7 @@ function scaleTo8Bit(data: Buffer): Uint8Array {
     data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
   );
   const out = new Uint8Array(wide.length);
-  for (let i = 0; i < wide.length; i++) out[i] = Math.round(wide[i] / 257);
+  for (let i = 0; i < wide.length; i++) out[i] = round(wide[i] / 257);
   return out;
 }
 
@@ -208,8 +212,7 @@ export async function decodeMask(source: ImageSource): Promise<GrayImage> {
         );
         values = new Uint8Array(wide.length);
         for (let i = 0; i < wide.length; i++) {
-          values[i] =
-            wide[i] === 0 ? 0 : Math.max(1, Math.round(wide[i] / 257));
+          values[i] = wide[i] === 0 ? 0 : round(wide[i] / 257) || 1;
         }
       } else {
         values = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -229,11 +232,11 @@ export async function decodeMask(source: ImageSource): Promise<GrayImage> {
   if (channels === 1) return { width, height, data };
   const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i++) {
-    let max = 0;
+    let value = 0;
     for (let c = 0; c < channels; c++) {
-      max = Math.max(max, data[i * channels + c]);
+      if (data[i * channels + c] > value) value = data[i * channels + c];
     }
-    out[i] = max;
+    out[i] = value;
   }
   return { width, height, data: out };
 }

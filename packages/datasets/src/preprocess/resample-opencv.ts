@@ -15,9 +15,10 @@ const COEF_SCALE = 1 << COEF_BITS;
 function linearTaps(
   inSize: number,
   outSize: number,
-): { index: Int32Array; weights: Int32Array } {
+): { index: Int32Array; next: Int32Array; weights: Int32Array } {
   const scale = inSize / outSize;
   const index = new Int32Array(outSize);
+  const next = new Int32Array(outSize);
   const weights = new Int32Array(outSize * 2);
   for (let d = 0; d < outSize; d++) {
     // OpenCV computes the fraction in single precision.
@@ -33,10 +34,11 @@ function linearTaps(
       f = 0;
     }
     index[d] = s;
+    next[d] = Math.min(s + 1, inSize - 1);
     weights[d * 2] = Math.round(Math.fround(1 - f) * COEF_SCALE);
     weights[d * 2 + 1] = Math.round(f * COEF_SCALE);
   }
-  return { index, weights };
+  return { index, next, weights };
 }
 
 /**
@@ -72,7 +74,7 @@ export function resizeOpenCvLinear(
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < outWidth; x++) {
       const s0 = (y * width + xs.index[x]) * channels;
-      const s1 = (y * width + Math.min(xs.index[x] + 1, width - 1)) * channels;
+      const s1 = (y * width + xs.next[x]) * channels;
       const a0 = xs.weights[x * 2];
       const a1 = xs.weights[x * 2 + 1];
       for (let c = 0; c < channels; c++) {
@@ -85,7 +87,7 @@ export function resizeOpenCvLinear(
   const out = new Uint8Array(outHeight * rowLength);
   for (let y = 0; y < outHeight; y++) {
     const r0 = ys.index[y] * rowLength;
-    const r1 = Math.min(ys.index[y] + 1, height - 1) * rowLength;
+    const r1 = ys.next[y] * rowLength;
     const b0 = ys.weights[y * 2];
     const b1 = ys.weights[y * 2 + 1];
     for (let s = 0; s < rowLength; s++) {

@@ -4,6 +4,10 @@
  * function of its arguments and a seeded random source.
  */
 
+// Bound once: a global lookup such as Math.round is slow inside per-pixel
+// loops when this code runs in a vm context (jest test environments).
+const { PI, ceil, cos, floor, hypot, max, min, round, sin } = Math;
+
 /** Random source returning floats in [0, 1). */
 export type Random = () => number;
 
@@ -29,7 +33,7 @@ export function drawClassStyle(
 ): ClassStyle {
   const gratings = Array.from({ length: 3 }, () => ({
     frequency: 3 + random() * 9,
-    angle: random() * Math.PI,
+    angle: random() * PI,
     amplitude: 12 + random() * 18,
   }));
   return {
@@ -53,7 +57,7 @@ export function renderNormal(
 ): { rgb: Uint8Array; region: Uint8Array } {
   const rgb = new Uint8Array(size * size * 3);
   const region = new Uint8Array(size * size);
-  const phases = style.gratings.map(() => random() * 2 * Math.PI);
+  const phases = style.gratings.map(() => random() * 2 * PI);
   const cx = size * (0.5 + (random() - 0.5) * 0.06);
   const cy = size * (0.5 + (random() - 0.5) * 0.06);
   const radius = style.radius * size;
@@ -61,16 +65,16 @@ export function renderNormal(
   // sin(u + v) = sin u cos v + cos u sin v separates each grating into
   // per-column and per-row tables, so no trigonometry runs per pixel.
   const tables = style.gratings.map((g, k) => {
-    const omega = (2 * Math.PI * g.frequency) / size;
+    const omega = (2 * PI * g.frequency) / size;
     const xs = new Float64Array(size * 2);
     const ys = new Float64Array(size * 2);
     for (let t = 0; t < size; t++) {
-      const u = omega * t * Math.cos(g.angle) + phases[k];
-      const v = omega * t * Math.sin(g.angle);
-      xs[t * 2] = g.amplitude * Math.sin(u);
-      xs[t * 2 + 1] = g.amplitude * Math.cos(u);
-      ys[t * 2] = Math.cos(v);
-      ys[t * 2 + 1] = Math.sin(v);
+      const u = omega * t * cos(g.angle) + phases[k];
+      const v = omega * t * sin(g.angle);
+      xs[t * 2] = g.amplitude * sin(u);
+      xs[t * 2 + 1] = g.amplitude * cos(u);
+      ys[t * 2] = cos(v);
+      ys[t * 2 + 1] = sin(v);
     }
     return { xs, ys };
   });
@@ -79,12 +83,13 @@ export function renderNormal(
     for (let x = 0; x < size; x++) {
       const i = y * size + x;
       let shade = 0;
-      for (const { xs, ys } of tables) {
+      for (let k = 0; k < tables.length; k++) {
+        const { xs, ys } = tables[k];
         shade += xs[x * 2] * ys[y * 2] + xs[x * 2 + 1] * ys[y * 2 + 1];
       }
       let base = style.colour;
       if (style.kind === "object") {
-        const d = Math.hypot(x - cx, y - cy);
+        const d = hypot(x - cx, y - cy);
         if (d <= radius) {
           region[i] = 1;
           shade = shade * 0.4 + 40 * (1 - d / radius);
@@ -97,10 +102,7 @@ export function renderNormal(
       }
       const noise = (random() - 0.5) * 8;
       for (let c = 0; c < 3; c++) {
-        rgb[i * 3 + c] = Math.max(
-          0,
-          Math.min(255, Math.round(base[c] + shade + noise)),
-        );
+        rgb[i * 3 + c] = max(0, min(255, round(base[c] + shade + noise)));
       }
     }
   }
@@ -117,12 +119,12 @@ function stamp(
   y: number,
   radius: number,
 ): void {
-  const r = Math.ceil(radius);
+  const r = ceil(radius);
   for (let dy = -r; dy <= r; dy++) {
     for (let dx = -r; dx <= r; dx++) {
       if (dx * dx + dy * dy > radius * radius) continue;
-      const px = Math.round(x + dx);
-      const py = Math.round(y + dy);
+      const px = round(x + dx);
+      const py = round(y + dy);
       if (px >= 0 && py >= 0 && px < size && py < size)
         mask[py * size + px] = 1;
     }
@@ -136,12 +138,12 @@ function pointIn(
   random: Random,
 ): [number, number] {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const x = Math.floor(size * (0.15 + random() * 0.7));
-    const y = Math.floor(size * (0.15 + random() * 0.7));
+    const x = floor(size * (0.15 + random() * 0.7));
+    const y = floor(size * (0.15 + random() * 0.7));
     if (region[y * size + x]) return [x, y];
   }
   const i = region.indexOf(1);
-  return [i % size, Math.floor(i / size)];
+  return [i % size, floor(i / size)];
 }
 
 /**
@@ -160,12 +162,14 @@ export function drawDefectMask(
   if (kind === "spot") {
     const rx = size * (0.03 + random() * 0.05);
     const ry = size * (0.03 + random() * 0.05);
-    const angle = random() * Math.PI;
-    const r = Math.ceil(Math.max(rx, ry));
+    const angle = random() * PI;
+    const cosAngle = cos(angle);
+    const sinAngle = sin(angle);
+    const r = ceil(max(rx, ry));
     for (let dy = -r; dy <= r; dy++) {
       for (let dx = -r; dx <= r; dx++) {
-        const u = dx * Math.cos(angle) + dy * Math.sin(angle);
-        const v = -dx * Math.sin(angle) + dy * Math.cos(angle);
+        const u = dx * cosAngle + dy * sinAngle;
+        const v = -dx * sinAngle + dy * cosAngle;
         if ((u * u) / (rx * rx) + (v * v) / (ry * ry) > 1) continue;
         const px = x + dx;
         const py = y + dy;
@@ -174,30 +178,30 @@ export function drawDefectMask(
       }
     }
   } else if (kind === "scratch") {
-    const angle = random() * Math.PI;
+    const angle = random() * PI;
     const length = size * (0.25 + random() * 0.3);
-    const width = Math.max(1, size / 128);
-    const steps = Math.ceil(length * 2);
+    const width = max(1, size / 128);
+    const steps = ceil(length * 2);
     for (let s = 0; s <= steps; s++) {
       const t = s / steps - 0.5;
       stamp(
         mask,
         size,
-        x + t * length * Math.cos(angle),
-        y + t * length * Math.sin(angle),
+        x + t * length * cos(angle),
+        y + t * length * sin(angle),
         width,
       );
     }
   } else {
     // A crack is a random walk with a slowly turning heading.
-    let heading = random() * 2 * Math.PI;
-    const steps = Math.ceil(size * (0.4 + random() * 0.3));
-    const width = Math.max(0.8, size / 200);
+    let heading = random() * 2 * PI;
+    const steps = ceil(size * (0.4 + random() * 0.3));
+    const width = max(0.8, size / 200);
     for (let s = 0; s < steps; s++) {
       stamp(mask, size, x, y, width);
       heading += (random() - 0.5) * 0.9;
-      x += Math.cos(heading);
-      y += Math.sin(heading);
+      x += cos(heading);
+      y += sin(heading);
     }
   }
   for (let i = 0; i < mask.length; i++) mask[i] &= region[i];
@@ -224,7 +228,7 @@ export function paintDefect(
       const v = rgb[i * 3 + c];
       // Each branch changes the value by at least 45 levels.
       if (kind === "scratch") rgb[i * 3 + c] = v >= 140 ? v - 110 : v + 110;
-      else rgb[i * 3 + c] = v >= 60 ? Math.round(v * 0.25) : v + 120;
+      else rgb[i * 3 + c] = v >= 60 ? round(v * 0.25) : v + 120;
     }
   }
 }

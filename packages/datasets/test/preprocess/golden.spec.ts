@@ -36,15 +36,16 @@ const golden = JSON.parse(
   normalised: { file: string; size: number };
 };
 
+// Decoded once: every case reads the same two inputs.
+const inputImage = decodeImage(path.join(FIXTURES, "preprocess-input.png"));
+const inputMask = decodeMask(path.join(FIXTURES, "preprocess-mask.png"));
+
 async function loadInput(
   kind: "rgb" | "mask",
   window: GoldenCase["window"],
 ): Promise<PixelBuffer> {
-  if (kind === "mask") {
-    const mask = await decodeMask(path.join(FIXTURES, "preprocess-mask.png"));
-    return { ...mask, channels: 1 };
-  }
-  const image = await decodeImage(path.join(FIXTURES, "preprocess-input.png"));
+  if (kind === "mask") return { ...(await inputMask), channels: 1 };
+  const image = await inputImage;
   const pixels: PixelBuffer = { ...image, channels: 3 };
   if (!window) return pixels;
   const [left, top, width, height] = window;
