@@ -8,6 +8,7 @@ import {
   ImageEncoder,
   ImageEncoderOptions,
 } from "./image-encoder";
+import type { ImageTapConfig } from "./taps";
 import { IMAGE_GRAPH_VERSION } from "./vision-graph";
 import { encodeNpy } from "./npy";
 
@@ -51,7 +52,7 @@ export interface EncodeManifest {
   /** Image graph generator version. */
   generatorVersion: string;
   /** Tap blocks and point of the `patch_tokens_tap*` outputs. */
-  taps: { blocks: number[]; point: string };
+  taps: ImageTapConfig;
   /** Whether features are L2-normalised along their last axis. */
   normalized: boolean;
   /** Shape of the input pixels. */
@@ -144,7 +145,10 @@ export async function encodeToNpy(
     architecture: checkpoint.architecture.name,
     weightsHash: checkpoint.weightsHash,
     generatorVersion: IMAGE_GRAPH_VERSION,
-    taps: { ...encoder.graphOptions.taps },
+    taps: {
+      blocks: [...encoder.graphOptions.taps.blocks],
+      point: encoder.graphOptions.taps.point,
+    },
     normalized: encoder.graphOptions.normalize,
     inputShape: [...shape],
     device: encoder.device,

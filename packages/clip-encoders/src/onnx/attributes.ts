@@ -8,12 +8,42 @@ import { ElementArray, ElementType, makeTensorProto } from "./tensor-proto";
  * {@link attr}.
  */
 export type AttributeValue =
-  | { kind: "int"; value: number }
-  | { kind: "float"; value: number }
-  | { kind: "string"; value: string }
-  | { kind: "ints"; value: readonly number[] }
-  | { kind: "floats"; value: readonly number[] }
-  | { kind: "tensor"; value: onnx.ITensorProto };
+  | {
+      /** ONNX attribute type `INT`. */
+      kind: "int";
+      /** The integer value, stored as int64. */
+      value: number;
+    }
+  | {
+      /** ONNX attribute type `FLOAT`. */
+      kind: "float";
+      /** The value, stored as float32. */
+      value: number;
+    }
+  | {
+      /** ONNX attribute type `STRING`. */
+      kind: "string";
+      /** The text, stored as UTF-8. */
+      value: string;
+    }
+  | {
+      /** ONNX attribute type `INTS`. */
+      kind: "ints";
+      /** The integers, stored as int64. */
+      value: readonly number[];
+    }
+  | {
+      /** ONNX attribute type `FLOATS`. */
+      kind: "floats";
+      /** The values, stored as float32. */
+      value: readonly number[];
+    }
+  | {
+      /** ONNX attribute type `TENSOR`. */
+      kind: "tensor";
+      /** The tensor message. */
+      value: onnx.ITensorProto;
+    };
 
 /**
  * Constructors of {@link AttributeValue}.
