@@ -26,7 +26,7 @@ export interface RunProgress {
   detail: string;
 }
 
-/** Where and how one run executes. */
+/** Output folder, device, logger and progress callback of one run. */
 export interface RunContext {
   /** Sweep output folder; the run writes under `runs/<id>/`. */
   out: string;

@@ -1,4 +1,20 @@
 import type { Logger } from "../log/logger";
+
+/** Outcome of {@link executeAndRecord}. */
+export interface RecordedRun {
+  /** The new or existing result. */
+  result: RunResult;
+  /** True when the run was executed now, false when its result existed. */
+  computed: boolean;
+}
+
+/** A run that failed in {@link runLocally}. */
+export interface LocalRunFailure {
+  /** Run id. */
+  id: string;
+  /** Error message. */
+  error: string;
+}
 import type { RunContext, RunExecutor } from "./executor";
 import { InvalidRunError } from "./executor";
 import type { PlannedRun } from "./plan";
@@ -17,7 +33,7 @@ import {
  * or `finalAttempt` is set. The error is thrown again after recording.
  *
  * @param run - the planned run
- * @param executor - what runs train+eval
+ * @param executor - executor of train+eval
  * @param context - output folder, device, logger, progress
  * @param attempt - 1-based attempt number
  * @param finalAttempt - true when no retry follows a failure
@@ -29,7 +45,7 @@ export async function executeAndRecord(
   context: RunContext,
   attempt: number,
   finalAttempt: boolean,
-): Promise<{ result: RunResult; computed: boolean }> {
+): Promise<RecordedRun> {
   const existing = await readResult(context.out, run.id);
   if (existing !== undefined) return { result: existing, computed: false };
   const start = performance.now();
@@ -65,7 +81,7 @@ export interface LocalRunSummary {
   /** Runs whose result already existed. */
   skipped: number;
   /** Runs that failed, with their error. */
-  failed: { id: string; error: string }[];
+  failed: LocalRunFailure[];
 }
 
 /**
@@ -74,7 +90,7 @@ export interface LocalRunSummary {
  * `failed.json` and the others go on. Local runs make one attempt each.
  *
  * @param runs - runs to execute
- * @param executor - what runs train+eval
+ * @param executor - executor of train+eval
  * @param options - output folder, device, concurrency, logger, and a
  *   callback per finished run
  * @returns counts and failures

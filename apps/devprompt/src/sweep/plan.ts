@@ -60,7 +60,13 @@ export interface SweepPlan {
   runs: PlannedRun[];
 }
 
-/** Writes JSON with sorted object keys, so that equal settings hash equally. */
+/**
+ * Serialises a value as JSON with sorted object keys and without undefined
+ * fields, so that equal settings hash equally.
+ *
+ * @param value - a JSON-compatible value
+ * @returns compact JSON text
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value))
     return `[${value.map((v) => canonicalJson(v)).join(",")}]`;

@@ -183,7 +183,7 @@ export interface SweepWorkerOptions {
   concurrency: number;
   /** ONNX Runtime execution provider. */
   device: "cpu" | "cuda";
-  /** What runs train+eval. */
+  /** Executor of train+eval. */
   executor: RunExecutor;
   /** Logger. */
   log: Logger;

@@ -79,9 +79,9 @@ export function seedStatistic(
 /**
  * Builds the report: for each dataset, setting and shot count, one row per
  * class with mean ± std over seeds, and a mean row. The mean row's mean is
- * the mean of the class means; its spread is the standard deviation over
- * seeds of the per-seed class average, given only when every class has a
- * result for the same seeds.
+ * the mean of the class means. Its spread is the standard deviation over
+ * seeds of the per-seed class average. It is given only when every class
+ * has a result for the same seeds.
  *
  * @param plan - the plan, for order and counts
  * @param results - results of finished runs

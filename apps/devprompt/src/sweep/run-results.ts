@@ -12,7 +12,7 @@ export const RESULT_FILE = "result.json";
 /** Error of a run that failed for good. */
 export const FAILURE_FILE = "failed.json";
 
-/** What a finished run wrote to `runs/<id>/result.json`. */
+/** Record of a finished run, stored in `runs/<id>/result.json`. */
 export interface RunResult {
   /** Run id. */
   id: string;
@@ -32,13 +32,13 @@ export interface RunResult {
   images: number;
   /** Wall time of train+eval in milliseconds. */
   durationMs: number;
-  /** Who ran it: `host:pid`. */
+  /** Worker that ran it, as `host:pid`. */
   worker: string;
   /** ISO time the result was written. */
   finishedAt: string;
 }
 
-/** What a failed run wrote to `runs/<id>/failed.json`. */
+/** Record of a run that failed for good, stored in `runs/<id>/failed.json`. */
 export interface RunFailure {
   /** Run id. */
   id: string;
@@ -48,7 +48,7 @@ export interface RunFailure {
   deterministic: boolean;
   /** Attempts made, this one included. */
   attempts: number;
-  /** Who ran it: `host:pid`. */
+  /** Worker that ran it, as `host:pid`. */
   worker: string;
   /** ISO time of the failure. */
   failedAt: string;

@@ -88,12 +88,20 @@ const TOP_KEYS = [
   "variants",
 ];
 
+/** Option keys a sweep may override, by group. */
+export interface SweepOptionKeys {
+  /** Keys passed to training. */
+  train: string[];
+  /** Keys passed to evaluation. */
+  eval: string[];
+}
+
 /**
  * Returns the option keys a sweep may override.
  *
  * @returns training keys and evaluation keys, as new arrays
  */
-export function sweepOptionKeys(): { train: string[]; eval: string[] } {
+export function sweepOptionKeys(): SweepOptionKeys {
   return {
     train: TRAIN_SPECS.map((spec) => spec.key),
     eval: EVAL_SPECS.map((spec) => spec.key),
@@ -338,7 +346,7 @@ function parseValue(
   }
 }
 
-/** Which group an override key belongs to, or undefined. */
+/** Returns the group an override key belongs to, or undefined. */
 function groupOf(key: string): "train" | "eval" | undefined {
   if (TRAIN_SPECS.some((s) => s.key === key)) return "train";
   if (EVAL_SPECS.some((s) => s.key === key)) return "eval";

@@ -4,7 +4,7 @@ import { resultOf, type RunResult } from "../../src/sweep/run-results";
 import type { EvalMetrics } from "../../src/pipeline/run-eval";
 import type { Logger } from "../../src/log/logger";
 
-/** A planned run with made-up paths; only the labels and the id matter. */
+/** Creates a planned run with made-up paths; only the labels and the id matter. */
 export function fakeRun(
   id: string,
   fields: Partial<PlannedRun> = {},
@@ -25,7 +25,7 @@ export function fakeRun(
   };
 }
 
-/** Metrics whose every field equals `value`. */
+/** Creates metrics whose every field equals `value`. */
 export function flatMetrics(value: number | null): EvalMetrics {
   return {
     imageAuroc: value,
@@ -38,7 +38,7 @@ export function flatMetrics(value: number | null): EvalMetrics {
   };
 }
 
-/** A result of `run` with every metric equal to `value`. */
+/** Creates a result of `run` with every metric equal to `value`. */
 export function fakeResult(run: PlannedRun, value: number | null): RunResult {
   return {
     ...resultOf(run, { metrics: flatMetrics(value), images: 6 }, 1),
@@ -48,8 +48,9 @@ export function fakeResult(run: PlannedRun, value: number | null): RunResult {
 }
 
 /**
- * A deterministic executor: every metric is `10 × seed + shots`, after a
- * short wait so that runs overlap. Counts calls per run id.
+ * Creates a deterministic executor that sets every metric to
+ * `10 × seed + shots` after a short wait, so that runs overlap. It counts
+ * calls per run id and the maximum number of runs in flight.
  */
 export function countingExecutor(
   waitMs = 20,

@@ -76,13 +76,13 @@ function spawnWorker(url: string, queue: string): WorkerProcess {
 
 async function waitFor(
   condition: () => boolean,
-  what: string,
+  description: string,
   timeoutMs: number,
 ): Promise<void> {
   const start = Date.now();
   while (!condition()) {
     if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out waiting for ${what}`);
+      throw new Error(`timed out waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -156,7 +156,7 @@ suite(
       if (base) await rm(base, { recursive: true, force: true });
     });
 
-    test("two workers, one killed mid-run, give every result once and match a local run", async () => {
+    test("queued sweep survives a killed worker", async () => {
       const url = (redis as TestRedis).url;
       const queue = `sweep-test-${process.pid}`;
       const outQueued = path.join(base, "queued");
