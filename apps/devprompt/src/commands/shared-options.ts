@@ -1,6 +1,8 @@
 import type { OptionSpec } from "../cli/option-spec";
 import { defaultMapSettings } from "../maps/map-defaults";
 import { defaultTrainingHyperparameters } from "../train/training-defaults";
+import { defaultContextConfig } from "@devprompt/prompt-learner";
+import { tapPreset } from "@devprompt/clip-encoders";
 
 const maps = defaultMapSettings();
 
@@ -8,6 +10,8 @@ const maps = defaultMapSettings();
 export const DATASET_KINDS = ["mvtec", "visa", "folder"] as const;
 
 const training = defaultTrainingHyperparameters();
+const context = defaultContextConfig();
+const taps = tapPreset();
 
 /** Options shared by several commands, by key. */
 export const OPTIONS = {
@@ -167,4 +171,107 @@ export const OPTIONS = {
     defaultValue: maps.blurSigma,
     min: 0,
   },
+  tapBlocks: {
+    key: "tapBlocks",
+    kind: "list",
+    valueName: "i,j",
+    description:
+      "zero-based vision blocks whose original-path patch tokens form the visual memory (default: the reference code's effective taps)",
+    defaultValue: taps.blocks.map(String),
+  },
+  tapPoint: {
+    key: "tapPoint",
+    kind: "choice",
+    valueName: "point",
+    choices: ["after-attention", "block-output"],
+    description:
+      "where each tap reads the residual stream: inside the block after the attention residual and before the MLP (reference code), or the block output",
+    defaultValue: taps.point,
+  },
+  nPro: {
+    key: "nPro",
+    kind: "int",
+    valueName: "n",
+    description: "number of normal context sets (n_pro)",
+    defaultValue: context.nPro,
+    min: 1,
+  },
+  nCtx: {
+    key: "nCtx",
+    kind: "int",
+    valueName: "n",
+    description: "learnable tokens per normal context set (n_ctx)",
+    defaultValue: context.nCtx,
+    min: 1,
+  },
+  nProAb: {
+    key: "nProAb",
+    kind: "int",
+    valueName: "n",
+    description:
+      "number of abnormal context sets, one learned abnormal prompt each (n_pro_ab)",
+    defaultValue: context.nProAb,
+    min: 1,
+  },
+  nCtxAb: {
+    key: "nCtxAb",
+    kind: "int",
+    valueName: "n",
+    description: "learnable tokens per abnormal context set (n_ctx_ab)",
+    defaultValue: context.nCtxAb,
+    min: 1,
+  },
+  contextInitStd: {
+    key: "contextInitStd",
+    kind: "number",
+    valueName: "std",
+    description:
+      "standard deviation of the N(0, std²) initialisation of the context vectors",
+    defaultValue: context.initStd,
+    min: 0,
+  },
+  featureSource: {
+    key: "featureSource",
+    kind: "choice",
+    valueName: "source",
+    choices: ["patch", "global"],
+    description:
+      "image features the losses score: the V-V patch features (segmentation run), or the global image embedding as one patch (classification run, whose image scores are the point)",
+    defaultValue: "patch",
+  },
+  resizeMode: {
+    key: "resizeMode",
+    kind: "choice",
+    valueName: "mode",
+    choices: ["squash", "shortest"],
+    description:
+      "resize to the model's input size: both sides (squash, aspect ratio not kept, as PromptAD) or the shorter side followed by a centre crop",
+    defaultValue: "squash",
+  },
+  interpolation: {
+    key: "interpolation",
+    kind: "choice",
+    valueName: "filter",
+    choices: ["bicubic", "bilinear"],
+    description: "resampling filter of the image resize",
+    defaultValue: "bicubic",
+  },
 } satisfies Record<string, OptionSpec>;
+
+/**
+ * Options of the method beyond the training hyperparameters: context sizes,
+ * memory taps, feature source and preprocessing. `train` offers them; other
+ * callers that leave them out get their defaults.
+ */
+export const METHOD_OPTIONS: readonly OptionSpec[] = [
+  OPTIONS.nPro,
+  OPTIONS.nCtx,
+  OPTIONS.nProAb,
+  OPTIONS.nCtxAb,
+  OPTIONS.contextInitStd,
+  OPTIONS.tapBlocks,
+  OPTIONS.tapPoint,
+  OPTIONS.featureSource,
+  OPTIONS.resizeMode,
+  OPTIONS.interpolation,
+];

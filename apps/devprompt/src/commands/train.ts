@@ -1,6 +1,6 @@
 import type { CommandDefinition } from "../cli/command-definition";
 import { runTrain, trainSettingsFromOptions } from "../pipeline/run-train";
-import { OPTIONS } from "./shared-options";
+import { METHOD_OPTIONS, OPTIONS } from "./shared-options";
 import { requireCategory } from "./require-category";
 
 /** `devprompt train`: learns the prompt context of one class from k normal shots. */
@@ -45,6 +45,7 @@ export const trainCommand: CommandDefinition = {
       description:
         "JSON file that adds classes or anomaly state phrases to PromptAD's prompt table",
     },
+    ...METHOD_OPTIONS,
     OPTIONS.selectEpoch,
     OPTIONS.referenceQuirks,
     {
@@ -72,9 +73,11 @@ export const trainCommand: CommandDefinition = {
       );
     }
     if (options.resume === true && options.selectEpoch !== "last") {
-      // NOTE: the best epoch so far is not part of the resume checkpoint.
+      // NOTE: the best epoch so far and its context are not part of the
+      // resume checkpoint, so a resumed run could not know which epoch won.
       throw new Error(
-        "--resume works with --select-epoch last only; train again without --resume",
+        "--resume works with --select-epoch last only: the resume checkpoint keeps the last epoch's context but not the best test-set epoch found before the interruption, so the selection would be wrong. " +
+          "Train again from scratch with --overwrite (and --select-epoch test-pixel-auroc), or resume with --select-epoch last.",
       );
     }
 

@@ -1,5 +1,7 @@
 import {
   buildLoss,
+  referenceStatistics,
+  type ReferenceSpec,
   lossPreset,
   lossPresetNames,
   type CompositeLoss,
@@ -50,4 +52,44 @@ export async function resolveLoss(value: string): Promise<ResolvedLoss> {
   }
   const terms = parsed as LossTermConfig[];
   return { loss: buildLoss(terms), terms };
+}
+
+/** Resolved loss modules as config.json records them. */
+export interface LossDescription {
+  /** Every term with its label, weight and every option value, defaults included. */
+  lossModules: {
+    label: string;
+    name: string;
+    weight: number;
+    options: unknown;
+  }[];
+  /**
+   * μ and σ drawn for the deviation term (of the first one when there are
+   * several); null without a deviation term.
+   */
+  deviationReference: { mu: number; sigma: number } | null;
+}
+
+/**
+ * Lists the resolved options of every loss module, and the reference
+ * statistics the deviation term actually uses.
+ *
+ * @param loss - the built composite loss
+ * @returns the description recorded in config.json
+ */
+export function describeLossTerms(loss: CompositeLoss): LossDescription {
+  const lossModules = loss.terms.map((term) => ({
+    label: term.label,
+    name: term.module.name,
+    weight: term.weight,
+    options: { ...(term.module.options as object) },
+  }));
+  const deviation = loss.terms.find((term) => term.module.name === "deviation");
+  const stats = deviation
+    ? referenceStatistics(deviation.module.options as ReferenceSpec)
+    : undefined;
+  return {
+    lossModules,
+    deviationReference: stats ? { mu: stats.mean, sigma: stats.std } : null,
+  };
 }

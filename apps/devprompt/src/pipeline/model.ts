@@ -1,10 +1,13 @@
 import {
   ClipTokenizer,
   ImageEncoder,
+  tapPreset,
+  validateTaps,
   createOnnxTextEncoder,
   loadCheckpoint,
   readTextTower,
   type ClipCheckpoint,
+  type ImageTapConfig,
   type OnnxTextEncoder,
 } from "@devprompt/clip-encoders";
 import type { PreprocessConfig } from "@devprompt/datasets";
@@ -27,6 +30,8 @@ export interface OpenModel {
   logitScale: number;
   /** Image preprocessing for this model, as the dataset loader takes it. */
   preprocess: PreprocessConfig;
+  /** Original-path taps of the visual memory, as the image graph uses them. */
+  taps: ImageTapConfig;
   /** Tokenizer returning 77 ids per text. */
   tokenize: (text: string) => Int32Array;
   /** Releases the ONNX Runtime sessions. */
@@ -39,6 +44,23 @@ export interface OpenModelOptions {
   device: "cpu" | "cuda";
   /** Logger for cache and fallback messages. */
   log: Logger;
+  /** Visual-memory taps; blocks 3 and 8 after attention when omitted. */
+  taps?: ImageTapConfig;
+  /** Resize and interpolation choices; the method's defaults when omitted. */
+  resize?: ResizeChoice;
+}
+
+/** How images are brought to the model's input size. */
+export interface ResizeChoice {
+  /** `squash`: both sides to the input size; `shortest`: the shorter side, then a centre crop. */
+  resizeMode: PreprocessConfig["resizeMode"];
+  /** Resampling filter of the resize. */
+  interpolation: PreprocessConfig["interpolation"];
+}
+
+/** The method's resize: both sides to the input size, bicubic (PromptAD). */
+export function defaultResizeChoice(): ResizeChoice {
+  return { resizeMode: "squash", interpolation: "bicubic" };
 }
 
 /**
@@ -69,7 +91,18 @@ export async function openModel(
     warn: (message: string) => options.log.warn(message),
   };
   const sessionOptions = { device: options.device, logger: encoderLogger };
-  const imageEncoder = await ImageEncoder.create(checkpoint, sessionOptions);
+  const taps = options.taps ?? tapPreset();
+  try {
+    validateTaps(taps, checkpoint.architecture.vision.layers);
+  } catch (error) {
+    throw new Error(
+      `tap blocks ${taps.blocks.join(",")} do not fit ${checkpoint.architecture.name} (${checkpoint.architecture.vision.layers} vision blocks): ${(error as Error).message}`,
+    );
+  }
+  const imageEncoder = await ImageEncoder.create(checkpoint, {
+    ...sessionOptions,
+    taps,
+  });
   const textEncoder = await createOnnxTextEncoder(
     readTextTower(checkpoint.weights, checkpoint.architecture),
     sessionOptions,
@@ -85,7 +118,8 @@ export async function openModel(
     textEncoder,
     tokenEmbedding: { shape: tokenWeights.shape, data: tokenWeights.data },
     logitScale,
-    preprocess: preprocessFor(checkpoint),
+    preprocess: preprocessFor(checkpoint, options.resize),
+    taps: { blocks: [...taps.blocks], point: taps.point },
     tokenize: (text) => tokenizer.tokenize(text),
     async dispose() {
       await imageEncoder.dispose();
@@ -105,21 +139,28 @@ function requireWeight(checkpoint: ClipCheckpoint, name: string) {
 }
 
 /**
- * Returns the image preprocessing of a checkpoint as PromptAD applies it:
- * both sides resized to the input size with bicubic filtering (the aspect
- * ratio is not kept), with the checkpoint's mean and std.
+ * Returns the image preprocessing of a checkpoint. By default as PromptAD
+ * applies it: both sides resized to the input size with bicubic filtering
+ * (the aspect ratio is not kept), then a centre crop of the input size (a
+ * no-op after a squash), with the checkpoint's mean and std. The
+ * checkpoint's own resize mode and interpolation are not used, since the
+ * published numbers come from the squash.
  *
  * @param checkpoint - loaded checkpoint
+ * @param resize - resize mode and interpolation; the method's when omitted
  * @returns the dataset loader's preprocessing config
  */
-export function preprocessFor(checkpoint: ClipCheckpoint): PreprocessConfig {
+export function preprocessFor(
+  checkpoint: ClipCheckpoint,
+  resize: ResizeChoice = defaultResizeChoice(),
+): PreprocessConfig {
   const size = checkpoint.architecture.vision.imageSize;
   return {
     size,
     cropSize: size,
     mean: checkpoint.preprocess.mean,
     std: checkpoint.preprocess.std,
-    interpolation: "bicubic",
-    resizeMode: "squash",
+    interpolation: resize.interpolation,
+    resizeMode: resize.resizeMode,
   };
 }

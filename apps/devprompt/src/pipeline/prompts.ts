@@ -5,7 +5,6 @@ import {
   buildPromptTexts,
   computeTextAnchors,
   readPromptTableExtension,
-  resolveContextConfig,
   type ContextConfig,
   type LearnableContext,
   type PromptLayout,
@@ -48,7 +47,8 @@ export async function loadPromptTable(file?: string): Promise<PromptTable> {
  * @param table - prompt table
  * @param classKey - class name as the dataset writes it
  * @param style - prompt wording
- * @param seed - seed of the context initialisation
+ * @param contextConfig - context sizes, initialisation std and seed, already
+ *   resolved; a trained run passes the one recorded in its config.json
  * @param log - receives the warning about a class missing from the table
  * @returns the layout and assembler
  */
@@ -57,7 +57,7 @@ export function setUpPrompts(
   table: PromptTable,
   classKey: string,
   style: PromptStyleName,
-  seed: number,
+  contextConfig: ContextConfig,
   log: Logger,
 ): PromptSetup {
   let resolvedTable = table;
@@ -74,7 +74,6 @@ export function setUpPrompts(
     });
   }
   const texts = buildPromptTexts(classKey, resolvedTable, { style });
-  const contextConfig = resolveContextConfig({ seed });
   const layout = buildPromptLayout(texts, contextConfig, model.tokenize);
   return {
     layout,

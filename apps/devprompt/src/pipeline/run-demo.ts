@@ -10,6 +10,7 @@ import type { OptionValue } from "../cli/parse-option-value";
 import type { OptionSource } from "../config/resolve-options";
 import type { Logger } from "../log/logger";
 import { defaultMapSettings } from "../maps/map-defaults";
+import { writeJsonAtomic } from "../io/atomic-write";
 import { defaultTrainingHyperparameters } from "../train/training-defaults";
 import { runEval, type EvalResult } from "./run-eval";
 import { runTrain, trainSettingsFromOptions } from "./run-train";
@@ -19,6 +20,17 @@ import { runTrain, trainSettingsFromOptions } from "./run-train";
 const DEMO_ARCHITECTURE = "test-tiny";
 const DEMO_CLASS = "synthetic";
 const DEMO_IMAGE_SIZE = 128;
+
+// Class-specific abnormal states of the synthetic class, one per defect the
+// generator draws, so its prompts follow the same pattern as a table class.
+const DEMO_PROMPT_TABLE = {
+  classes: {
+    [DEMO_CLASS]: {
+      name: "synthetic texture",
+      states: ["{} with scratch", "{} with spot", "{} with crack"],
+    },
+  },
+};
 
 /** Settings of the demo. */
 export interface DemoSettings {
@@ -32,7 +44,7 @@ export interface DemoSettings {
 
 /** Output folder and metrics of the demo. */
 export interface DemoResult {
-  /** Folder that contains data/, model/ and run/. */
+  /** Folder that contains data/, model/, run/ and prompt-table.json. */
   folder: string;
   /** Evaluation result of the run. */
   evaluation: EvalResult;
@@ -64,6 +76,7 @@ export async function runDemo(
   const dataRoot = path.join(folder, "data");
   const modelDir = path.join(folder, "model");
   const runDir = path.join(folder, "run");
+  const promptTable = path.join(folder, "prompt-table.json");
   log.info(`writing the synthetic dataset to ${dataRoot}`);
   await generateSyntheticDataset({
     root: dataRoot,
@@ -75,6 +88,8 @@ export async function runDemo(
   writeRandomCheckpoint(modelDir, getArchitecture(DEMO_ARCHITECTURE), {
     seed: settings.seed,
   });
+
+  await writeJsonAtomic(promptTable, DEMO_PROMPT_TABLE);
 
   const defaults = defaultTrainingHyperparameters();
   const maps = defaultMapSettings();
@@ -94,6 +109,7 @@ export async function runDemo(
     momentum: defaults.momentum,
     weightDecay: defaults.weightDecay,
     promptStyle: "promptad",
+    promptTable,
     selectEpoch: "last",
     outputSize: maps.outputSize,
     blurSigma: maps.blurSigma,

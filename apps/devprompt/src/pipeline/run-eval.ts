@@ -18,7 +18,8 @@ import { createProgress } from "../log/progress";
 import type { AnomalyMaps } from "../maps/anomaly-maps";
 import { heatmapOverlayPng } from "./heatmap";
 import { HEATMAP_DIR, MAPS_DIR, METRICS_FILE, SCORES_FILE } from "./run-files";
-import { openRunScorer, type RunScorer } from "./scorer";
+import { defaultMapSettings } from "../maps/map-defaults";
+import { deviationReference, openRunScorer, type RunScorer } from "./scorer";
 
 /** Images encoded per ONNX Runtime call during evaluation. */
 const EVAL_BATCH = 8;
@@ -184,6 +185,14 @@ async function evaluate(
     anomalousImages: labels.filter((l) => l === 1).length,
     outputSize: size,
     blurSigma: settings.blurSigma,
+    blurTruncate: defaultMapSettings().blurTruncate,
+    upsampling: "bilinear, half-pixel centres",
+    deviationMap: settings.deviationMap
+      ? deviationReference(scorer.config)
+      : null,
+    // A classification run (global features in the losses) trains its
+    // prompts for the image score; its maps are still written.
+    featureSource: scorer.config.details.featureSource ?? "patch",
   });
   await writeFileAtomic(
     run.file(SCORES_FILE),

@@ -3,8 +3,12 @@ import {
   type ClassDataset,
   type DatasetFormat,
 } from "@devprompt/datasets";
+import type { ImageTapConfig, TapPoint } from "@devprompt/clip-encoders";
+import type { FeatureSource } from "@devprompt/deviation-loss";
 import {
   cloneLearnableContext,
+  resolveContextConfig,
+  type ContextConfig,
   initLearnableContext,
   loadPromptContext,
   savePromptContext,
@@ -16,6 +20,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { OptionValue } from "../cli/parse-option-value";
 import type { OptionSource } from "../config/resolve-options";
+import { METHOD_OPTIONS } from "../commands/shared-options";
 import { writeRunConfig } from "../config/run-config";
 import { writeJsonAtomic } from "../io/atomic-write";
 import { writeNpyAtomic } from "../io/npy";
@@ -26,8 +31,8 @@ import { cosineAnnealingLearningRate } from "../train/cosine-annealing";
 import { SgdMomentum } from "../train/sgd";
 import { CREATED_BY } from "../version";
 import { encodeRecords } from "./image-features";
-import { resolveLoss } from "./loss-config";
-import { openModel, type OpenModel } from "./model";
+import { describeLossTerms, resolveLoss } from "./loss-config";
+import { openModel, type OpenModel, type ResizeChoice } from "./model";
 import { loadPromptTable, setUpPrompts, textAnchors } from "./prompts";
 import {
   SHOT_GLOBAL_FILE,
@@ -93,6 +98,14 @@ export interface TrainSettings {
   outputSize: number;
   /** Blur standard deviation used when selecting by test-set pixel AUROC. */
   blurSigma: number;
+  /** Context sizes and initialisation std; the seed comes from `seed`. */
+  context: Omit<ContextConfig, "seed">;
+  /** Original-path taps of the visual memory. */
+  taps: ImageTapConfig;
+  /** Image features the losses score. */
+  featureSource: FeatureSource;
+  /** Resize mode and interpolation of the preprocessing. */
+  resize: ResizeChoice;
 }
 
 /** Result of {@link runTrain}. */
@@ -129,6 +142,8 @@ export async function runTrain(
   const model = await openModel(settings.model, {
     device: settings.device,
     log,
+    taps: settings.taps,
+    resize: settings.resize,
   });
   try {
     const dataset = await openDataset({
@@ -180,7 +195,7 @@ async function trainWithModel(
     table,
     classKey,
     settings.promptStyle,
-    settings.seed,
+    resolveContextConfig({ ...settings.context, seed: settings.seed }),
     log,
   );
   const architecture = model.checkpoint.architecture;
@@ -192,8 +207,13 @@ async function trainWithModel(
   await writeRunConfig(run.dir, {
     command: "train",
     createdBy: CREATED_BY,
-    options: options.values,
-    sources: options.sources,
+    options: withMethodDefaults(options.values),
+    sources: {
+      ...Object.fromEntries(
+        METHOD_OPTIONS.map((spec) => [spec.key, "default" as const]),
+      ),
+      ...options.sources,
+    },
     details: {
       className: classKey,
       datasetRoot: dataset.root,
@@ -204,11 +224,14 @@ async function trainWithModel(
         weightsHash: model.checkpoint.weightsHash,
       },
       preprocess: model.preprocess,
+      taps: model.taps,
+      featureSource: settings.featureSource,
       logitScale: model.logitScale,
       contextConfig: setup.contextConfig,
       promptStyle: settings.promptStyle,
       prompts: setup.layout.labels,
       lossTerms: terms,
+      ...describeLossTerms(loss),
       epochSelection: settings.selectEpoch,
     },
   });
@@ -275,6 +298,7 @@ async function trainWithModel(
       context,
       shots,
       loss,
+      settings.featureSource,
     );
     sgd.step(
       [context.normal.data, context.abnormal.data],
@@ -435,14 +459,17 @@ export async function memoryTapFiles(runDir: string): Promise<string[]> {
 }
 
 /**
- * Converts resolved option values into training settings.
+ * Converts resolved option values into training settings. Method options
+ * that a caller's option set lacks (benchmark and sweep runs, the demo)
+ * take their defaults.
  *
  * @param options - values of the train options
  * @returns the settings
  */
 export function trainSettingsFromOptions(
-  options: Record<string, OptionValue>,
+  given: Record<string, OptionValue>,
 ): TrainSettings {
+  const options = withMethodDefaults(given);
   return {
     model: options.model as string,
     dataset: options.dataset as DatasetFormat,
@@ -467,5 +494,59 @@ export function trainSettingsFromOptions(
     selectEpoch: options.selectEpoch as TrainSettings["selectEpoch"],
     outputSize: options.outputSize as number,
     blurSigma: options.blurSigma as number,
+    context: {
+      nPro: options.nPro as number,
+      nCtx: options.nCtx as number,
+      nProAb: options.nProAb as number,
+      nCtxAb: options.nCtxAb as number,
+      initStd: options.contextInitStd as number,
+    },
+    taps: {
+      blocks: parseTapBlocks(options.tapBlocks),
+      point: options.tapPoint as TapPoint,
+    },
+    featureSource: options.featureSource as FeatureSource,
+    resize: {
+      resizeMode: options.resizeMode as ResizeChoice["resizeMode"],
+      interpolation: options.interpolation as ResizeChoice["interpolation"],
+    },
   };
+}
+
+/**
+ * Parses `--tap-blocks`: zero-based block indices, comma-separated.
+ *
+ * @param value - list of strings (or numbers, from a config file)
+ * @returns the block indices
+ * @throws Error naming the value when an entry is not a non-negative integer
+ */
+export function parseTapBlocks(value: OptionValue | undefined): number[] {
+  const entries = Array.isArray(value) ? value : [value];
+  const texts = entries.map((entry) => String(entry).trim());
+  const blocks = texts.map(Number);
+  if (
+    texts.length === 0 ||
+    texts.some((text) => text === "") ||
+    blocks.some((block) => !Number.isInteger(block) || block < 0)
+  ) {
+    throw new Error(
+      `--tap-blocks ${String(value)} is invalid; expected zero-based block indices such as 3,8`,
+    );
+  }
+  return blocks;
+}
+
+function withMethodDefaults(
+  options: Record<string, OptionValue>,
+): Record<string, OptionValue> {
+  const filled = { ...options };
+  for (const spec of METHOD_OPTIONS) {
+    const value = spec.defaultValue;
+    if (filled[spec.key] === undefined && value !== undefined) {
+      filled[spec.key] = Array.isArray(value)
+        ? [...(value as readonly string[])]
+        : (value as string | number | boolean);
+    }
+  }
+  return filled;
 }

@@ -5,8 +5,11 @@ import {
   type LossTermConfig,
   type ReferenceSpec,
 } from "@devprompt/deviation-loss";
+import { tapPreset, type ImageTapConfig } from "@devprompt/clip-encoders";
 import {
   loadPromptContext,
+  resolveContextConfig,
+  type ContextConfig,
   type PromptStyleName,
   type TextAnchors,
 } from "@devprompt/prompt-learner";
@@ -22,7 +25,12 @@ import {
 import type { VisualMemory } from "../maps/visual-memory";
 import { defaultMapSettings } from "../maps/map-defaults";
 import { encodeRecords, imageSlice } from "./image-features";
-import { openModel, type OpenModel } from "./model";
+import {
+  defaultResizeChoice,
+  openModel,
+  type OpenModel,
+  type ResizeChoice,
+} from "./model";
 import { loadPromptTable, setUpPrompts, textAnchors } from "./prompts";
 import { memoryTapFiles } from "./run-train";
 import { readNpyFile } from "./run-files";
@@ -84,7 +92,12 @@ export async function openRunScorer(
   const options = config.options;
   const classKey = config.details.className as string;
   const memory = await readMemory(run.dir);
-  const model = await openModel(options.model as string, { device, log });
+  const model = await openModel(options.model as string, {
+    device,
+    log,
+    taps: recordedTaps(config),
+    resize: recordedResize(config),
+  });
 
   try {
     const context = loadPromptContext(run.dir, {
@@ -99,7 +112,7 @@ export async function openRunScorer(
       table,
       classKey,
       options.promptStyle as PromptStyleName,
-      options.seed as number,
+      recordedContextConfig(config, run.file(RUN_CONFIG_FILE)),
       log,
     );
     const anchors = await textAnchors(model, setup, context);
@@ -196,7 +209,61 @@ export async function readMemory(runDir: string): Promise<VisualMemory> {
 }
 
 /**
- * Returns the μ and σ of the deviation map: those of the run's deviation
+ * Returns the context configuration a run was trained with, as recorded in
+ * its config.json. The prompts of a trained context can only be rebuilt
+ * with the sizes it was trained with, so no default is filled in.
+ *
+ * @param config - the run's config.json
+ * @param file - path of that file, for the error message
+ * @returns the validated context configuration
+ * @throws Error when config.json holds no context configuration
+ */
+export function recordedContextConfig(
+  config: RunConfig,
+  file: string,
+): ContextConfig {
+  const recorded = config.details.contextConfig as ContextConfig | undefined;
+  if (recorded === undefined || typeof recorded !== "object") {
+    throw new Error(
+      `${file} records no contextConfig (n_pro, n_ctx, n_pro_ab, n_ctx_ab), so the trained prompts cannot be rebuilt; train the run again with this version`,
+    );
+  }
+  return resolveContextConfig(recorded);
+}
+
+/**
+ * Returns the visual-memory taps a run was trained with; the default taps
+ * for a run that recorded none (trained before taps were an option).
+ *
+ * @param config - the run's config.json
+ * @returns the taps
+ */
+export function recordedTaps(config: RunConfig): ImageTapConfig {
+  const taps = config.details.taps as ImageTapConfig | undefined;
+  return taps === undefined
+    ? tapPreset()
+    : { blocks: [...taps.blocks], point: taps.point };
+}
+
+/**
+ * Returns the resize mode and interpolation a run was trained with.
+ *
+ * @param config - the run's config.json
+ * @returns the resize choice; the method's default when none is recorded
+ */
+export function recordedResize(config: RunConfig): ResizeChoice {
+  const preprocess = config.details.preprocess as
+    Partial<ResizeChoice> | undefined;
+  const fallback = defaultResizeChoice();
+  return {
+    resizeMode: preprocess?.resizeMode ?? fallback.resizeMode,
+    interpolation: preprocess?.interpolation ?? fallback.interpolation,
+  };
+}
+
+/**
+ * Returns the μ and σ of the deviation map: those recorded in config.json
+ * (drawn for the run's deviation term), else those of the run's deviation
  * loss term, or of the deviation module's defaults when the run trained
  * without one (the promptad preset).
  *
@@ -204,6 +271,9 @@ export async function readMemory(runDir: string): Promise<VisualMemory> {
  * @returns the reference statistics
  */
 export function deviationReference(config: RunConfig): DeviationReference {
+  const recorded = config.details.deviationReference as
+    DeviationReference | null | undefined;
+  if (recorded) return { mu: recorded.mu, sigma: recorded.sigma };
   const terms =
     (config.details.lossTerms as LossTermConfig[] | undefined) ?? [];
   const configured = terms.find((term) => term.name === "deviation");

@@ -1,6 +1,7 @@
 import {
   computeLossAndGrads,
   type CompositeLoss,
+  type FeatureSource,
 } from "@devprompt/deviation-loss";
 import {
   scatterContextGradient,
@@ -45,6 +46,8 @@ export interface StepResult {
  * @param context - current context (not modified)
  * @param shots - cached shot features
  * @param loss - composite loss
+ * @param featureSource - `patch` scores the V-V patch features; `global`
+ *   the global embeddings in their place (classification run)
  * @returns the loss and the context gradient
  */
 export async function contextLossAndGradient(
@@ -53,6 +56,7 @@ export async function contextLossAndGradient(
   context: LearnableContext,
   shots: ShotFeatures,
   loss: CompositeLoss,
+  featureSource: FeatureSource = "patch",
 ): Promise<StepResult> {
   const dim = model.checkpoint.architecture.embedDim;
   const { embeddings, eot, features } = await encodePrompts(
@@ -69,17 +73,21 @@ export async function contextLossAndGradient(
     shape: [range.count, dim],
   });
 
-  const result = computeLossAndGrads(loss, {
-    patchFeatures: {
-      data: shots.patchFeatures,
-      shape: [shots.shots, shots.patches, dim],
+  const result = computeLossAndGrads(
+    loss,
+    {
+      patchFeatures: {
+        data: shots.patchFeatures,
+        shape: [shots.shots, shots.patches, dim],
+      },
+      globalFeatures: { data: shots.globalFeatures, shape: [shots.shots, dim] },
+      normalText: group(groups.normal),
+      manualAbnormalText: group(groups.manualAbnormal),
+      learnedAbnormalText: group(groups.learnedAbnormal),
+      logitScale: model.logitScale,
     },
-    globalFeatures: { data: shots.globalFeatures, shape: [shots.shots, dim] },
-    normalText: group(groups.normal),
-    manualAbnormalText: group(groups.manualAbnormal),
-    learnedAbnormalText: group(groups.learnedAbnormal),
-    logitScale: model.logitScale,
-  });
+    { featureSource },
+  );
 
   const featureGradient = new Float32Array(features.length);
   featureGradient.set(result.grads.normal.data, groups.normal.start * dim);
