@@ -16,7 +16,7 @@ import {
 import {
   DEFAULT_QUEUE,
   enqueueRuns,
-  openRedis,
+  connectRedis,
   queuedStates,
   type QueuedRunState,
 } from "../sweep/queue";
@@ -178,7 +178,7 @@ async function runAction(context: CommandContext, out: string): Promise<void> {
       : await readPlan(out);
   const redis = context.options.redis as string | undefined;
   if (redis !== undefined) {
-    const connection = openRedis(redis);
+    const connection = await connectRedis(redis, context.log);
     try {
       const summary = await enqueueRuns(
         connection,
@@ -232,7 +232,7 @@ async function readQueue(
   plan: SweepPlan,
   redis: string,
 ): Promise<Map<string, QueuedRunState>> {
-  const connection = openRedis(redis);
+  const connection = await connectRedis(redis, context.log);
   try {
     return await queuedStates(
       connection,

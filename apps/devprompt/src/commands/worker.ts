@@ -1,6 +1,6 @@
 import type { CommandDefinition } from "../cli/command-definition";
 import { trainEvalExecutor } from "../sweep/executor";
-import { DEFAULT_QUEUE, openRedis, startSweepWorker } from "../sweep/queue";
+import { connectRedis, DEFAULT_QUEUE, startSweepWorker } from "../sweep/queue";
 import { OPTIONS } from "./shared-options";
 
 /** `devprompt worker`: executes queued sweep runs until stopped. */
@@ -62,7 +62,7 @@ export const workerCommand: CommandDefinition = {
     },
   ],
   async run({ options, log, io }) {
-    const connection = openRedis(options.redis as string);
+    const connection = await connectRedis(options.redis as string, log);
     const queueName = options.queue as string;
     const worker = startSweepWorker({
       connection,

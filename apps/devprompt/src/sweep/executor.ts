@@ -150,7 +150,6 @@ export const trainEvalExecutor: RunExecutor = {
       seed: run.seed,
       out: trainDir,
       device: context.device,
-      selectEpoch: "last",
       resume: false,
       overwrite: true,
     };

@@ -26,21 +26,56 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
+/** Longest wait between reconnection attempts after a lost connection, in ms. */
+const MAX_RECONNECT_DELAY_MS = 5000;
+
 /**
- * Opens a Redis connection for BullMQ. Blocking BullMQ commands need
- * `maxRetriesPerRequest: null`.
+ * Connects to Redis for BullMQ and waits until the server answers.
+ * Blocking BullMQ commands need `maxRetriesPerRequest: null`. A first
+ * connection that fails rejects at once; a connection lost later is
+ * retried with a growing delay of up to 5 s, and each error is logged.
  *
  * @param url - e.g. `redis://127.0.0.1:6379` or `redis://:password@host:6379/0`
+ * @param log - receives connection errors after the first connection
  * @returns the connection; close it with `quit()`
- * @throws Error for a URL that is not `redis://` or `rediss://`
+ * @throws Error for a URL that is not `redis://` or `rediss://`, or a
+ *   server that cannot be reached
  */
-export function openRedis(url: string): IORedis {
+export async function connectRedis(url: string, log: Logger): Promise<IORedis> {
   if (!/^rediss?:\/\//.test(url)) {
     throw new Error(
       `--redis ${url} is not a Redis URL; expected redis://HOST:PORT (or rediss:// for TLS)`,
     );
   }
-  return new IORedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  let connected = false;
+  const connection = new IORedis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    retryStrategy: (times) =>
+      connected ? Math.min(times * 500, MAX_RECONNECT_DELAY_MS) : null,
+  });
+  // ioredis emits the cause (e.g. ECONNREFUSED) as an event; connect()
+  // itself only rejects with "Connection is closed".
+  let lastError: Error | undefined;
+  connection.on("error", (error: Error) => {
+    lastError = error;
+    if (connected) log.warn(`Redis connection error: ${error.message}`);
+  });
+  try {
+    await connection.connect();
+  } catch (error) {
+    connection.disconnect();
+    throw new Error(
+      `could not connect to Redis at ${redactUrl(url)}: ${(lastError ?? (error as Error)).message}; check that redis-server runs there and accepts this machine`,
+    );
+  }
+  connected = true;
+  return connection;
+}
+
+/** Replaces the password of a Redis URL with `***`, for messages. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*):[^@/]*@/, "//$1:***@");
 }
 
 /** Outcome of {@link enqueueRuns}. */

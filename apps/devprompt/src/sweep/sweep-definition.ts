@@ -63,6 +63,7 @@ const TRAIN_SPECS: readonly OptionSpec[] = [
   OPTIONS.promptStyle,
   OPTIONS.losses,
   OPTIONS.referenceQuirks,
+  OPTIONS.selectEpoch,
   {
     key: "promptTable",
     kind: "path",

@@ -5,7 +5,7 @@ import type IORedis from "ioredis";
 import { InvalidRunError, type RunExecutor } from "../../src/sweep/executor";
 import {
   enqueueRuns,
-  openRedis,
+  connectRedis,
   queuedStates,
   startSweepWorker,
 } from "../../src/sweep/queue";
@@ -30,7 +30,7 @@ suite(`sweep queue retries${HAS_REDIS ? "" : ` (${NO_REDIS_REASON})`}`, () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    connection = openRedis(redis.url);
+    connection = await connectRedis(redis.url, SILENT_LOG);
     out = await mkdtemp(path.join(tmpdir(), "devprompt-queue-"));
   });
   afterAll(async () => {
@@ -175,5 +175,22 @@ suite(`sweep queue retries${HAS_REDIS ? "" : ` (${NO_REDIS_REASON})`}`, () => {
       (await queuedStates(connection, queue, ["invalid"])).get("invalid")
         ?.state,
     ).toBe("waiting");
+  });
+});
+
+describe("connectRedis", () => {
+  test("rejects a URL of another scheme", async () => {
+    await expect(
+      connectRedis("http://127.0.0.1:6379", SILENT_LOG),
+    ).rejects.toThrow("--redis http://127.0.0.1:6379 is not a Redis URL");
+  });
+
+  test("rejects an unreachable server at once", async () => {
+    // Port 1 is reserved (tcpmux) and closed on ordinary machines.
+    await expect(
+      connectRedis("redis://user:secret@127.0.0.1:1", SILENT_LOG),
+    ).rejects.toThrow(
+      /^could not connect to Redis at redis:\/\/user:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED/,
+    );
   });
 });

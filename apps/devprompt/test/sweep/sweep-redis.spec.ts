@@ -274,6 +274,19 @@ suite(
           read(outQueued, run.id).metrics,
         );
       }
+      const localStatus = await cli(["sweep", "status", "--out", outLocal]);
+      expect(localStatus.stdout).toBe(
+        "4 run(s): 4 done, 0 running, 0 queued, 0 pending, 0 failed\n",
+      );
+      const report = await cli(["sweep", "report", "--out", outLocal]);
+      expect(report.code).toBe(0);
+      expect(report.stdout).toContain("4 of 4 run(s) finished.");
+      expect(report.stdout).toContain(
+        "## synth, promptStyle=devprompt, 1 shot(s), seeds 1, 2",
+      );
+      for (const file of ["report.md", "report.csv", "report.json"])
+        expect(existsSync(path.join(outLocal, file))).toBe(true);
+
       // A second local run finds every result and computes nothing.
       const rerun = await cli(["sweep", "run", "--out", outLocal, "--quiet"]);
       expect(rerun.stdout).toBe(
