@@ -26,11 +26,11 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-/** Longest wait between reconnection attempts after a lost connection, in ms. */
+/** Maximum delay between reconnection attempts after a lost connection, in ms. */
 const MAX_RECONNECT_DELAY_MS = 5000;
 
 /**
- * Connects to Redis for BullMQ and waits until the server answers.
+ * Connects to Redis for BullMQ and waits until the server accepts the connection.
  * Blocking BullMQ commands need `maxRetriesPerRequest: null`. A first
  * connection that fails rejects at once; a connection lost later is
  * retried with a growing delay of up to 5 s, and each error is logged.
