@@ -64,6 +64,21 @@ export const workerCommand: CommandDefinition = {
   async run({ options, log, io }) {
     const connection = await connectRedis(options.redis as string, log);
     const queueName = options.queue as string;
+    io.stdout(
+      `worker ${process.pid} takes runs from queue ${queueName} (concurrency ${String(options.concurrency)})\n`,
+    );
+    // Handlers go in before the worker starts, so that an early signal
+    // also stops it cleanly.
+    const stopped = new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        log.warn(`${signal}: finishing the runs in progress, then stopping`);
+        resolve();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
     const worker = startSweepWorker({
       connection,
       queueName,
@@ -84,19 +99,7 @@ export const workerCommand: CommandDefinition = {
       },
     });
     await worker.waitUntilReady();
-    io.stdout(
-      `worker ${process.pid} waiting for runs on queue ${queueName} (concurrency ${String(options.concurrency)})\n`,
-    );
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        log.warn(`${signal}: finishing the runs in progress, then stopping`);
-        resolve();
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-    });
+    await stopped;
     await worker.close();
     await connection.quit();
   },
