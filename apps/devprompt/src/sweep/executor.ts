@@ -1,6 +1,8 @@
 import { buildLoss } from "@devprompt/deviation-loss";
 import { openDataset } from "@devprompt/datasets";
+import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
+import { hostname } from "node:os";
 import * as path from "node:path";
 import type { OptionValue } from "../cli/parse-option-value";
 import type { OptionSource } from "../config/resolve-options";
@@ -11,8 +13,10 @@ import { runTrain, trainSettingsFromOptions } from "../pipeline/run-train";
 import type { PlannedRun } from "./plan";
 import { runFolder } from "./run-results";
 
-/** Folder of the train+eval run directory inside a sweep run's folder. */
+/** Folder of the finished train+eval run directory inside a sweep run's folder. */
 export const TRAIN_DIR = "run";
+/** Prefix of the folder one attempt trains and evaluates in. */
+export const ATTEMPT_DIR_PREFIX = "attempt-";
 /** Inline loss terms of a run are written here and passed to --losses. */
 const INLINE_LOSSES_FILE = "losses.json";
 
@@ -130,7 +134,13 @@ export const trainEvalExecutor: RunExecutor = {
     await checkInputs(run);
 
     const folder = runFolder(context.out, run.id);
-    const trainDir = path.join(folder, TRAIN_DIR);
+    // Each attempt works in its own folder, so a worker that lost its lock
+    // but still runs never writes into the folder of the attempt that
+    // replaced it.
+    const trainDir = path.join(
+      folder,
+      `${ATTEMPT_DIR_PREFIX}${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`,
+    );
     await fs.mkdir(folder, { recursive: true });
     let losses = run.train.losses as string | unknown[];
     if (Array.isArray(losses)) {
@@ -185,6 +195,29 @@ export const trainEvalExecutor: RunExecutor = {
       },
       context.log,
     );
+    await promoteAttempt(folder, trainDir);
     return { metrics: evaluation.metrics, images: evaluation.images };
   },
 };
+
+/**
+ * Renames a finished attempt's folder to `run/` and deletes the folders of
+ * other attempts (left by killed workers). When another attempt finished
+ * first, its `run/` is kept and this attempt's folder is deleted.
+ */
+async function promoteAttempt(
+  folder: string,
+  attemptDir: string,
+): Promise<void> {
+  try {
+    await fs.rename(attemptDir, path.join(folder, TRAIN_DIR));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    await fs.rm(attemptDir, { recursive: true, force: true });
+  }
+  for (const entry of await fs.readdir(folder)) {
+    if (entry.startsWith(ATTEMPT_DIR_PREFIX))
+      await fs.rm(path.join(folder, entry), { recursive: true, force: true });
+  }
+}

@@ -1,6 +1,5 @@
 import { promises as fs } from "node:fs";
-import * as path from "node:path";
-import { TRAIN_DIR } from "./executor";
+import { ATTEMPT_DIR_PREFIX } from "./executor";
 import type { SweepPlan } from "./plan";
 import type { QueuedRunState } from "./queue";
 import { readFailure, readResult, runFolder, writeResult } from "./run-results";
@@ -34,8 +33,8 @@ const QUEUED_STATES = ["waiting", "delayed", "prioritized", "waiting-children"];
 
 /**
  * Works out each run's state from the output folder and, when given, the
- * queue. A result file always means `done`. Without a queue, a run with a
- * training folder but no result is `running` (or was interrupted), and a
+ * queue. A result file always means `done`. Without a queue, a run with an
+ * attempt folder but no result is `running` (or was interrupted), and a
  * run without files is `pending`.
  *
  * @param out - sweep output folder
@@ -80,12 +79,10 @@ export async function sweepStatus(
         status.state = "failed";
         status.reason = failure.error;
       } else if (queued === undefined) {
-        const started = await fs
-          .access(path.join(runFolder(out, run.id), TRAIN_DIR))
-          .then(
-            () => true,
-            () => false,
-          );
+        const entries = await fs
+          .readdir(runFolder(out, run.id))
+          .catch(() => [] as string[]);
+        const started = entries.some((e) => e.startsWith(ATTEMPT_DIR_PREFIX));
         if (started) status.state = "running";
       }
     }

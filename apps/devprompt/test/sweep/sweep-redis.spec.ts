@@ -5,7 +5,7 @@ import {
 import { generateSyntheticDataset } from "@devprompt/datasets";
 import * as tf from "@tensorflow/tfjs";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import * as path from "node:path";
@@ -239,6 +239,13 @@ suite(
       expect(read(outQueued, killedId).worker).toBe(
         `${hostname()}:${survivor.child.pid}`,
       );
+
+      // The killed attempt's folder is gone and each run kept one run folder.
+      for (const run of plan.runs) {
+        expect(
+          readdirSync(path.join(outQueued, "runs", run.id)).sort(),
+        ).toEqual(["result.json", "run"]);
+      }
 
       const status = await cli([
         "sweep",
