@@ -8,8 +8,6 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { runCli } from "../../src/cli/program";
-import { COMMANDS } from "../../src/commands";
 import type { RunConfig } from "../../src/config/run-config";
 import { decodeNpy } from "../../src/io/npy";
 import { parseTapBlocks } from "../../src/pipeline/run-train";
@@ -17,7 +15,7 @@ import {
   deviationReference,
   recordedContextConfig,
 } from "../../src/pipeline/scorer";
-import { fakeIo } from "../support/fake-io";
+import { runCommand, trainFolder } from "../support/cli-run";
 
 // Each method option on the smallest random checkpoint (test-tiny: 12
 // vision blocks, 4 × 4 patches, embedding width 24): recorded in
@@ -29,40 +27,23 @@ describe("method options of train", () => {
 
   const train = async (name: string, extra: string[] = []) => {
     const out = path.join(base, name);
-    const { err, io } = fakeIo();
-    const code = await runCli(
-      [
-        "train",
-        "--model",
-        model,
-        "--dataset",
-        "folder",
-        "--root",
-        data,
-        "--category",
-        "tile",
-        "--out",
-        out,
-        "--epochs",
-        "2",
-        "--quiet",
-        ...extra,
-      ],
-      COMMANDS,
-      io,
+    const result = await trainFolder(
+      { model, root: data, category: "tile", out, epochs: 2 },
+      extra,
     );
-    return { code, stderr: err.join(""), out };
+    return { ...result, out };
   };
 
-  const evaluate = async (run: string) => {
-    const { err, io } = fakeIo();
-    const code = await runCli(
-      ["eval", "--run", run, "--quiet", "--output-size", "32", "--save-maps"],
-      COMMANDS,
-      io,
-    );
-    return { code, stderr: err.join("") };
-  };
+  const evaluate = (run: string) =>
+    runCommand([
+      "eval",
+      "--run",
+      run,
+      "--quiet",
+      "--output-size",
+      "32",
+      "--save-maps",
+    ]);
 
   const configOf = (run: string): RunConfig =>
     JSON.parse(readFileSync(path.join(run, "config.json"), "utf8"));

@@ -17,6 +17,7 @@ import {
 } from "../../src/pipeline/run-train";
 import type { EpochLogEntry } from "../../src/pipeline/train-state";
 import { fakeIo } from "../support/fake-io";
+import { runCommand, trainFolder } from "../support/cli-run";
 
 // End to end on generated images with the smallest random checkpoint
 // (test-tiny: 32 px input, 4 × 4 patches, embedding width 24).
@@ -25,38 +26,11 @@ describe("train and eval end to end", () => {
   let model: string;
   let data: string;
 
-  const train = async (out: string, epochs: number, extra: string[] = []) => {
-    const { out: stdout, err, io } = fakeIo();
-    const argv = [
-      "train",
-      "--model",
-      model,
-      "--dataset",
-      "folder",
-      "--root",
-      data,
-      "--category",
-      "tile",
-      "--out",
-      out,
-      "--epochs",
-      String(epochs),
-      "--quiet",
-      ...extra,
-    ];
-    const code = await runCli(argv, COMMANDS, io);
-    return { code, stdout: stdout.join(""), stderr: err.join("") };
-  };
+  const train = (out: string, epochs: number, extra: string[] = []) =>
+    trainFolder({ model, root: data, category: "tile", out, epochs }, extra);
 
-  const evaluate = async (run: string, extra: string[] = []) => {
-    const { out, err, io } = fakeIo();
-    const code = await runCli(
-      ["eval", "--run", run, "--quiet", ...extra],
-      COMMANDS,
-      io,
-    );
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  };
+  const evaluate = (run: string, extra: string[] = []) =>
+    runCommand(["eval", "--run", run, "--quiet", ...extra]);
 
   const contextBytes = (run: string) =>
     readFileSync(path.join(run, "prompt-context.safetensors"));
