@@ -159,6 +159,10 @@ export const trainEvalExecutor: RunExecutor = {
       shots: run.shots,
       seed: run.seed,
       out: trainDir,
+      // Training uses the map settings when it selects an epoch by test
+      // pixel AUROC.
+      outputSize: run.eval.outputSize,
+      blurSigma: run.eval.blurSigma,
       device: context.device,
       resume: false,
       overwrite: true,

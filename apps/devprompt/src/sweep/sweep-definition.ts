@@ -5,7 +5,11 @@ import { parse as parseYaml } from "yaml";
 import type { OptionSpec } from "../cli/option-spec";
 import { camelCase } from "../cli/option-spec";
 import { parseOptionValue, type OptionValue } from "../cli/parse-option-value";
-import { DATASET_KINDS, OPTIONS } from "../commands/shared-options";
+import {
+  DATASET_KINDS,
+  METHOD_OPTIONS,
+  OPTIONS,
+} from "../commands/shared-options";
 
 /** Value of one run option in a sweep: an option value or an inline loss list. */
 export type SweepValue = OptionValue | LossTermConfig[];
@@ -50,7 +54,9 @@ export interface SweepDefinition {
 
 /**
  * Training options a sweep may set, each validated with the same rules as
- * on the `devprompt train` command line. `losses` also accepts an inline
+ * on the `devprompt train` command line, including the method options
+ * (prompt context sizes, memory taps, feature source, resizing). `losses`
+ * also accepts an inline
  * list of loss terms, which is how loss weights and module options (for
  * example the top-K or the margin of a term) are swept.
  */
@@ -64,6 +70,7 @@ const TRAIN_SPECS: readonly OptionSpec[] = [
   OPTIONS.losses,
   OPTIONS.referenceQuirks,
   OPTIONS.selectEpoch,
+  ...METHOD_OPTIONS,
   {
     key: "promptTable",
     kind: "path",

@@ -101,6 +101,12 @@ describe("sweep definition", () => {
     ]);
   });
 
+  test("accepts method options of train", () => {
+    const parsed = sweep({ grid: { "n-ctx": [4, 8] } });
+    expect(parsed.settings.map((s) => s.name)).toEqual(["nCtx=4", "nCtx=8"]);
+    expect(parsed.settings[1].train).toEqual({ nCtx: 8 });
+  });
+
   test.each([
     [{ grid: { topK: [1, 2] } }, /grid option "topK" is unknown/],
     [{ train: { epochs: 0 } }, /--epochs.*expected/],
