@@ -48,6 +48,13 @@ export const evalCommand: CommandDefinition = {
         "also compute the deviation map |⟨z, ā⟩ − μ| / σ of every image",
       defaultValue: false,
     },
+    {
+      key: "imagePrompts",
+      kind: "path",
+      valueName: "run-dir",
+      description:
+        "score images with the prompts of another run of the same class and checkpoint, e.g. one trained with --feature-source global; the maps keep this run's prompts",
+    },
     OPTIONS.overwrite,
   ],
   async run({ options, log, io }) {
@@ -62,6 +69,7 @@ export const evalCommand: CommandDefinition = {
         saveMaps: options.saveMaps === true,
         deviationMap: options.deviationMap === true,
         overwrite: options.overwrite === true,
+        imagePrompts: options.imagePrompts as string | undefined,
       },
       log,
     );

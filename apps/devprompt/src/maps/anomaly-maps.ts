@@ -29,6 +29,11 @@ export interface AnomalyMapInput {
   logitScale: number;
   /** Visual memory of the k shots. */
   memory: VisualMemory;
+  /**
+   * Anchors of the global image score, e.g. those of a classification run;
+   * the map anchors above when omitted.
+   */
+  imageAnchors?: { normalAnchor: Float32Array; abnormalAnchor: Float32Array };
 }
 
 /** Reference statistics of the deviation score `⟨z_p, ā⟩`. */
@@ -110,10 +115,11 @@ export function computeAnomalyMaps(
   });
 
   const visualUp = bilinearResize(visual, gridHeight, gridWidth, size, size);
+  const scoreAnchors = input.imageAnchors ?? input;
   const globalScore = globalTextualScore(
     input.globalEmbedding,
-    input.normalAnchor,
-    input.abnormalAnchor,
+    scoreAnchors.normalAnchor,
+    scoreAnchors.abnormalAnchor,
     logitScale,
   );
 

@@ -44,6 +44,8 @@ export interface EvalSettings {
   deviationMap: boolean;
   /** Replace existing results. */
   overwrite: boolean;
+  /** Run whose prompts give the image scores (a classification run). */
+  imagePrompts?: string;
 }
 
 /** Metrics written to metrics.json, in percent; `null` where undefined. */
@@ -95,7 +97,11 @@ export async function runEval(
     [METRICS_FILE, SCORES_FILE, HEATMAP_DIR, MAPS_DIR],
     settings.overwrite,
   );
-  const scorer = await openRunScorer(run, settings.device, log);
+  const imagePrompts =
+    settings.imagePrompts === undefined
+      ? undefined
+      : await openRunDir(settings.imagePrompts);
+  const scorer = await openRunScorer(run, settings.device, log, imagePrompts);
   try {
     return await evaluate(settings, run, scorer, log);
   } finally {
@@ -193,6 +199,7 @@ async function evaluate(
     // A classification run (global features in the losses) trains its
     // prompts for the image score; its maps are still written.
     featureSource: scorer.config.details.featureSource ?? "patch",
+    imagePrompts: settings.imagePrompts ?? null,
   });
   await writeFileAtomic(
     run.file(SCORES_FILE),

@@ -57,6 +57,8 @@ export interface RunScorer {
   model: OpenModel;
   /** Text anchors of the trained context. */
   anchors: TextAnchors;
+  /** Anchors of the image score when another run's prompts give it. */
+  imageAnchors?: TextAnchors;
   /** Visual memory of the shots. */
   memory: VisualMemory;
   /**
@@ -81,12 +83,16 @@ export interface RunScorer {
  * @param run - open run directory
  * @param device - execution provider
  * @param log - logger of the command
+ * @param imagePrompts - run whose prompts give the global image score (a
+ *   classification run of the same class and checkpoint); the maps keep
+ *   `run`'s prompts
  * @returns the scorer; call `dispose` when done
  */
 export async function openRunScorer(
   run: RunDirectory,
   device: "cpu" | "cuda",
   log: Logger,
+  imagePrompts?: RunDirectory,
 ): Promise<RunScorer> {
   const config = await readRunConfig(run);
   const options = config.options;
@@ -100,30 +106,33 @@ export async function openRunScorer(
   });
 
   try {
-    const context = loadPromptContext(run.dir, {
-      weightsHash: model.checkpoint.weightsHash,
-      classKey,
-    }).context;
-    const table = await loadPromptTable(
-      options.promptTable as string | undefined,
-    );
-    const setup = setUpPrompts(
-      model,
-      table,
-      classKey,
-      options.promptStyle as PromptStyleName,
-      recordedContextConfig(config, run.file(RUN_CONFIG_FILE)),
-      log,
-    );
-    const anchors = await textAnchors(model, setup, context);
+    const anchors = await runAnchors(model, run, config, log);
+    let imageAnchors: TextAnchors | undefined;
+    if (imagePrompts !== undefined) {
+      const imageConfig = await readRunConfig(imagePrompts);
+      if (imageConfig.details.className !== classKey) {
+        throw new Error(
+          `--image-prompts ${imagePrompts.dir} was trained for class ${String(imageConfig.details.className)}, but ${run.dir} for ${classKey}; pass a run of the same class`,
+        );
+      }
+      imageAnchors = await runAnchors(model, imagePrompts, imageConfig, log);
+    }
     return {
       config,
       classKey,
       model,
       anchors,
+      imageAnchors,
       memory,
       score: (records, scoreOptions) =>
-        scoreRecords(model, anchors, memory, config, records, scoreOptions),
+        scoreRecords(
+          model,
+          { maps: anchors, image: imageAnchors },
+          memory,
+          config,
+          records,
+          scoreOptions,
+        ),
       dispose: () => model.dispose(),
     };
   } catch (error) {
@@ -132,9 +141,38 @@ export async function openRunScorer(
   }
 }
 
+/**
+ * Rebuilds the prompts of a run from its config.json and computes the text
+ * anchors of its saved context.
+ */
+async function runAnchors(
+  model: OpenModel,
+  run: RunDirectory,
+  config: RunConfig,
+  log: Logger,
+): Promise<TextAnchors> {
+  const classKey = config.details.className as string;
+  const context = loadPromptContext(run.dir, {
+    weightsHash: model.checkpoint.weightsHash,
+    classKey,
+  }).context;
+  const table = await loadPromptTable(
+    config.options.promptTable as string | undefined,
+  );
+  const setup = setUpPrompts(
+    model,
+    table,
+    classKey,
+    config.options.promptStyle as PromptStyleName,
+    recordedContextConfig(config, run.file(RUN_CONFIG_FILE)),
+    log,
+  );
+  return textAnchors(model, setup, context);
+}
+
 async function scoreRecords(
   model: OpenModel,
-  anchors: TextAnchors,
+  anchors: { maps: TextAnchors; image?: TextAnchors },
   memory: VisualMemory,
   config: RunConfig,
   records: readonly ImageRecord[],
@@ -163,8 +201,9 @@ async function scoreRecords(
           imageSlice(tap.data, i, patches * tap.shape[2]),
         ),
         globalEmbedding: imageSlice(features.imageEmbeds.data, i, embedDim),
-        normalAnchor: anchors.normalAnchor,
-        abnormalAnchor: anchors.abnormalAnchor,
+        normalAnchor: anchors.maps.normalAnchor,
+        abnormalAnchor: anchors.maps.abnormalAnchor,
+        imageAnchors: anchors.image,
         logitScale: model.logitScale,
         memory,
       },

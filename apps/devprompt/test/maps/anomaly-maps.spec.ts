@@ -92,4 +92,24 @@ describe("computeAnomalyMaps against the PyTorch/SciPy pipeline", () => {
     expect(plain.deviation).toBeUndefined();
     expect(plain.final).toHaveLength(256);
   });
+
+  it("scores the image with separate image anchors", () => {
+    const options = { outputSize: 16, blurSigma: 4, blurTruncate: 4 };
+    // Swapping n̄ and ā turns p into 1 − p for the global score only.
+    const swapped = computeAnomalyMaps(
+      {
+        ...input,
+        imageAnchors: {
+          normalAnchor: input.abnormalAnchor,
+          abnormalAnchor: input.normalAnchor,
+        },
+      },
+      options,
+    );
+    const plain = computeAnomalyMaps(input, options);
+    expect(swapped.final).toEqual(plain.final);
+    expect(swapped.textual).toEqual(plain.textual);
+    expect(swapped.globalScore).toBeCloseTo(1 - plain.globalScore, 6);
+    expect(swapped.imageScore).not.toBeCloseTo(plain.imageScore, 6);
+  });
 });

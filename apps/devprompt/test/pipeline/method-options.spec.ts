@@ -5,7 +5,7 @@ import {
 import { generateSyntheticDataset } from "@devprompt/datasets";
 import { referenceStatistics } from "@devprompt/deviation-loss";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { RunConfig } from "../../src/config/run-config";
@@ -237,6 +237,77 @@ describe("method options of train", () => {
     expect(globalTerms.agreement).toBeCloseTo(patchTerms.agreement, 9);
     expect((await evaluate(run.out)).code).toBe(0);
     expect(metrics(run.out).featureSource).toBe("global");
+  });
+
+  it("scores images with a classification run's prompts", async () => {
+    const manifestOf = (run: string) =>
+      JSON.parse(
+        readFileSync(path.join(run, "maps", "manifest.json"), "utf8"),
+      ) as {
+        images: {
+          image: string;
+          imageScore: number;
+          files: Record<string, string>;
+        }[];
+      };
+    const globalRun = path.join(base, "global");
+    const before = manifestOf(defaultRun);
+    const finals = before.images.map(
+      (e) => npy(defaultRun, path.join("maps", e.files.final)).data,
+    );
+    const classification = manifestOf(globalRun).images.map(
+      (e) => e.imageScore,
+    );
+    // Both runs share the checkpoint, shots and taps, so the same memory.
+    expect(before.images.map((e) => e.imageScore)).not.toEqual(classification);
+
+    const result = await runCommand([
+      "eval",
+      "--run",
+      defaultRun,
+      "--image-prompts",
+      globalRun,
+      "--quiet",
+      "--output-size",
+      "32",
+      "--save-maps",
+      "--overwrite",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const after = manifestOf(defaultRun);
+    after.images.forEach((e, i) => {
+      expect(npy(defaultRun, path.join("maps", e.files.final)).data).toEqual(
+        finals[i],
+      );
+      expect(e.imageScore).toBeCloseTo(classification[i], 12);
+    });
+    expect(metrics(defaultRun).imagePrompts).toBe(globalRun);
+  });
+
+  it("rejects image prompts of another class", async () => {
+    const other = path.join(base, "other-class");
+    const config = configOf(path.join(base, "global"));
+    await mkdir(other);
+    await cp(path.join(base, "global"), other, { recursive: true });
+    await writeFile(
+      path.join(other, "config.json"),
+      JSON.stringify({
+        ...config,
+        details: { ...config.details, className: "bottle" },
+      }),
+    );
+    const result = await runCommand([
+      "eval",
+      "--run",
+      defaultRun,
+      "--image-prompts",
+      other,
+      "--quiet",
+      "--overwrite",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("was trained for class bottle");
   });
 
   it("resizes by the shorter side with bilinear filtering when asked", async () => {
