@@ -45,7 +45,7 @@ export const demoCommand: CommandDefinition = {
     );
     io.stdout(
       formatMetrics(result.evaluation.metrics, result.evaluation.images) +
-        `files: ${result.folder} (data/, model/, run/)\n` +
+        `files: ${result.folder} (data/, model/, run/, prompt-table.json)\n` +
         "NOTE: the CLIP weights of this demo are random, so these numbers say nothing about the method; train on real data with a pretrained checkpoint for meaningful results.\n",
     );
   },

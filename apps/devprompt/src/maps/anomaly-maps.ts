@@ -33,7 +33,15 @@ export interface AnomalyMapInput {
    * Anchors of the global image score, e.g. those of a classification run;
    * the map anchors above when omitted.
    */
-  imageAnchors?: { normalAnchor: Float32Array; abnormalAnchor: Float32Array };
+  imageAnchors?: ImageScoreAnchors;
+}
+
+/** Text anchors used for the global image score only. */
+export interface ImageScoreAnchors {
+  /** L2-normalised normal anchor, length embedDim. */
+  normalAnchor: Float32Array;
+  /** L2-normalised abnormal anchor, length embedDim. */
+  abnormalAnchor: Float32Array;
 }
 
 /** Reference statistics of the deviation score `⟨z_p, ā⟩`. */

@@ -11,6 +11,7 @@ export type {
   AnomalyMapOptions,
   AnomalyMaps,
   DeviationReference,
+  ImageScoreAnchors,
 } from "./anomaly-maps";
 export { bilinearResize } from "./bilinear-resize";
 export { deviationMap } from "./deviation-map";
