@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import type { CommandDefinition } from "../cli/command-definition";
 import { runTrain, trainSettingsFromOptions } from "../pipeline/run-train";
 import { METHOD_OPTIONS, OPTIONS } from "./shared-options";
@@ -81,11 +82,24 @@ export const trainCommand: CommandDefinition = {
       );
     }
 
-    const result = await runTrain(
-      trainSettingsFromOptions(options),
-      { values: options, sources },
-      log,
-    );
+    const settings = trainSettingsFromOptions(options);
+    // Ctrl-C stops the process between saved epochs; say how to continue.
+    // Only this command installs the handler: sweep workers train in-process
+    // and handle SIGINT themselves.
+    const onInterrupt = (): void => {
+      log.error(
+        `training interrupted; continue the run from its last saved epoch with ` +
+          `\`devprompt train --resume --out ${path.resolve(settings.out)} ...\` and the same options`,
+      );
+      process.exit(130);
+    };
+    process.once("SIGINT", onInterrupt);
+    let result: Awaited<ReturnType<typeof runTrain>>;
+    try {
+      result = await runTrain(settings, { values: options, sources }, log);
+    } finally {
+      process.removeListener("SIGINT", onInterrupt);
+    }
     const last = result.log[result.log.length - 1];
     io.stdout(
       `trained ${result.log.length} epoch(s) into ${result.runDir}` +

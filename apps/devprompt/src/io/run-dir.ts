@@ -27,7 +27,19 @@ export interface RunManifest {
   createdAt: string;
   /** Program and version that wrote the run, e.g. `devprompt 0.1.0`. */
   createdBy: string;
+  /**
+   * `training` from creation until the command that created the run
+   * finishes, then `complete`. Runs written before this field existed lack
+   * it and count as complete.
+   */
+  status?: RunStatus;
 }
+
+/** State of a run directory, see {@link RunManifest.status}. */
+export type RunStatus = "training" | "complete";
+
+/** File that records the epochs a run has completed, `completedEpochs`. */
+const PROGRESS_FILE = "train-state.json";
 
 /** Options of {@link createRunDir}. */
 export interface CreateRunDirOptions {
@@ -39,6 +51,16 @@ export interface CreateRunDirOptions {
   createdBy: string;
 }
 
+/** Options of {@link openRunDir}. */
+export interface OpenRunDirOptions {
+  /**
+   * Accept a run whose creating command did not finish (to resume it);
+   * by default such a run is rejected with a message that says how to
+   * continue or restart it.
+   */
+  allowUnfinished?: boolean;
+}
+
 /** An open run directory. */
 export class RunDirectory {
   /**
@@ -48,7 +70,37 @@ export class RunDirectory {
   constructor(
     readonly dir: string,
     readonly manifest: RunManifest,
+    private setAside?: string,
   ) {}
+
+  /**
+   * Marks the run complete in `run.json` and deletes the previous run that
+   * {@link createRunDir} set aside, if any. Call it once the command that
+   * created the run has written every file.
+   */
+  async complete(): Promise<void> {
+    this.manifest.status = "complete";
+    await writeJsonAtomic(this.file(RUN_MANIFEST_FILE), this.manifest);
+    if (this.setAside !== undefined) {
+      await fs.rm(this.setAside, { recursive: true, force: true });
+      this.setAside = undefined;
+    }
+  }
+
+  /**
+   * Undoes a replacement after the creating command failed: deletes the new
+   * run and moves the previous run back into place. Without a previous run
+   * the unfinished run stays, marked `training`, so that it can be resumed.
+   *
+   * @returns true when a previous run was restored
+   */
+  async restorePrevious(): Promise<boolean> {
+    if (this.setAside === undefined) return false;
+    await fs.rm(this.dir, { recursive: true, force: true });
+    await fs.rename(this.setAside, this.dir);
+    this.setAside = undefined;
+    return true;
+  }
 
   /**
    * Returns the path of a file inside the run directory.
@@ -86,13 +138,18 @@ export class RunDirectory {
 }
 
 /**
- * Creates a run directory for a new run and writes its manifest.
+ * Creates a run directory for a new run and writes its manifest with
+ * status `training`.
  *
  * A missing directory is created. An empty directory is used as is. A
  * directory that contains a previous run (it has `run.json`) is rejected
- * unless `overwrite` is set, in which case its whole contents are deleted
- * first. A non-empty directory without `run.json` is always rejected, so
- * that `--overwrite` never deletes files that devprompt did not write.
+ * unless `overwrite` is set or the previous run stopped before completing
+ * its first epoch (status `training` and no `train-state.json`). A replaced
+ * run is renamed to a hidden sibling folder rather than deleted, so that a
+ * failing command loses nothing: {@link RunDirectory.complete} deletes it,
+ * {@link RunDirectory.restorePrevious} moves it back. A non-empty directory
+ * without `run.json` is always rejected, so that `--overwrite` never
+ * deletes files that devprompt did not write.
  *
  * @param dir - path of the run directory
  * @param options - overwrite flag and manifest fields
@@ -104,6 +161,7 @@ export async function createRunDir(
 ): Promise<RunDirectory> {
   const absolute = path.resolve(dir);
   const entries = await listDirectory(absolute);
+  let setAside: string | undefined;
 
   if (entries !== undefined && entries.length > 0) {
     if (!entries.includes(RUN_MANIFEST_FILE)) {
@@ -112,13 +170,20 @@ export async function createRunDir(
           `(no ${RUN_MANIFEST_FILE}); choose a new or empty directory`,
       );
     }
-    if (!options.overwrite) {
+    const unstarted =
+      !entries.includes(PROGRESS_FILE) &&
+      (await readManifestStatus(absolute)) === "training";
+    if (!options.overwrite && !unstarted) {
       throw new Error(
         `output directory ${absolute} already contains a run; pass --overwrite to replace it, ` +
           "or choose another output directory",
       );
     }
-    await fs.rm(absolute, { recursive: true, force: true });
+    setAside = path.join(
+      path.dirname(absolute),
+      `.${path.basename(absolute)}.replaced-${process.pid}-${Date.now()}`,
+    );
+    await fs.rename(absolute, setAside);
   }
   await fs.mkdir(absolute, { recursive: true });
 
@@ -128,18 +193,29 @@ export async function createRunDir(
     command: options.command,
     createdAt: new Date().toISOString(),
     createdBy: options.createdBy,
+    status: "training",
   };
-  await writeJsonAtomic(path.join(absolute, RUN_MANIFEST_FILE), manifest);
-  return new RunDirectory(absolute, manifest);
+  try {
+    await writeJsonAtomic(path.join(absolute, RUN_MANIFEST_FILE), manifest);
+  } catch (error) {
+    await new RunDirectory(absolute, manifest, setAside).restorePrevious();
+    throw error;
+  }
+  return new RunDirectory(absolute, manifest, setAside);
 }
 
 /**
- * Opens an existing run directory and checks that this build can read it.
+ * Opens an existing run directory and checks that this build can read it
+ * and, unless `options.allowUnfinished` is set, that its training finished.
  *
  * @param dir - path of the run directory
+ * @param options - whether an unfinished run is accepted
  * @returns the open run directory
  */
-export async function openRunDir(dir: string): Promise<RunDirectory> {
+export async function openRunDir(
+  dir: string,
+  options: OpenRunDirOptions = {},
+): Promise<RunDirectory> {
   const absolute = path.resolve(dir);
   const manifestPath = path.join(absolute, RUN_MANIFEST_FILE);
   if ((await listDirectory(absolute)) === undefined) {
@@ -178,7 +254,40 @@ export async function openRunDir(dir: string): Promise<RunDirectory> {
         `version ${RUN_FORMAT_VERSION}; train the run again with this version`,
     );
   }
+  if (manifest.status === "training" && options.allowUnfinished !== true) {
+    const epochs = await completedEpochs(absolute);
+    throw new Error(
+      `run ${absolute} did not finish training (last completed epoch ${epochs}); ` +
+        (epochs > 0
+          ? `continue it with \`devprompt train --resume --out ${absolute} ...\` (the same options as before) or start again with --overwrite`
+          : `train it again with the same --out (a run that completed no epoch is replaced without --overwrite)`),
+    );
+  }
   return new RunDirectory(absolute, manifest);
+}
+
+async function readManifestStatus(dir: string): Promise<RunStatus | undefined> {
+  try {
+    const manifest = JSON.parse(
+      await fs.readFile(path.join(dir, RUN_MANIFEST_FILE), "utf8"),
+    ) as RunManifest;
+    return manifest.status;
+  } catch {
+    return undefined;
+  }
+}
+
+async function completedEpochs(dir: string): Promise<number> {
+  try {
+    const state = JSON.parse(
+      await fs.readFile(path.join(dir, PROGRESS_FILE), "utf8"),
+    ) as { completedEpochs?: unknown };
+    return typeof state.completedEpochs === "number"
+      ? state.completedEpochs
+      : 0;
+  } catch {
+    return 0;
+  }
 }
 
 async function listDirectory(dir: string): Promise<string[] | undefined> {

@@ -155,21 +155,35 @@ export async function runTrain(
       logger: { warn: (message) => log.warn(message) },
     });
     const run: RunDirectory = settings.resume
-      ? await openRunDir(settings.out)
+      ? await openRunDir(settings.out, { allowUnfinished: true })
       : await createRunDir(settings.out, {
           overwrite: settings.overwrite,
           command: "train",
           createdBy: CREATED_BY,
         });
-    return await trainWithModel(
-      settings,
-      options,
-      run,
-      model,
-      dataset,
-      log,
-      onEpoch,
-    );
+    let result: TrainResult;
+    try {
+      result = await trainWithModel(
+        settings,
+        options,
+        run,
+        model,
+        dataset,
+        log,
+        onEpoch,
+      );
+    } catch (error) {
+      // A failed replacement puts the previous run back; a failed new run
+      // stays, marked unfinished, so that --resume can continue it.
+      if (await run.restorePrevious()) {
+        log.warn(
+          `training failed, so the previous run in ${run.dir} was kept unchanged`,
+        );
+      }
+      throw error;
+    }
+    await run.complete();
+    return result;
   } finally {
     await model.dispose();
   }

@@ -27,6 +27,10 @@ describe("run directories", () => {
   afterEach(async () => {
     await rm(base, { recursive: true, force: true });
   });
+  const setAsideFolders = async (): Promise<string[]> =>
+    (await readdir(path.dirname(base))).filter((name) =>
+      name.startsWith(`.${path.basename(base)}.replaced-`),
+    );
 
   it("creates a missing directory with a manifest", async () => {
     const run = await createRunDir(path.join(base, "a", "b"), options);
@@ -44,7 +48,7 @@ describe("run directories", () => {
   });
 
   it("rejects a directory that holds a run", async () => {
-    await createRunDir(base, options);
+    await (await createRunDir(base, options)).complete();
     await expect(createRunDir(base, options)).rejects.toThrow(
       /already contains a run; pass --overwrite/,
     );
@@ -53,8 +57,60 @@ describe("run directories", () => {
   it("replaces a run with overwrite", async () => {
     const run = await createRunDir(base, options);
     await writeFile(run.file("metrics.json"), "{}");
-    await createRunDir(base, { ...options, overwrite: true });
+    await run.complete();
+    const replacement = await createRunDir(base, {
+      ...options,
+      overwrite: true,
+    });
     expect(await readdir(base)).toEqual(["run.json"]);
+    await replacement.complete();
+    expect(await setAsideFolders()).toEqual([]);
+  });
+
+  it("restores the replaced run when the new one fails", async () => {
+    const run = await createRunDir(base, options);
+    await writeFile(run.file("metrics.json"), "old");
+    await run.complete();
+    const replacement = await createRunDir(base, {
+      ...options,
+      overwrite: true,
+    });
+    await writeFile(replacement.file("partial.npy"), "new");
+    expect(await replacement.restorePrevious()).toBe(true);
+    expect((await readdir(base)).sort()).toEqual(["metrics.json", "run.json"]);
+    expect(await readFile(path.join(base, "metrics.json"), "utf8")).toBe("old");
+    expect((await openRunDir(base)).manifest.status).toBe("complete");
+    expect(await setAsideFolders()).toEqual([]);
+  });
+
+  it("keeps a failed new run for resuming", async () => {
+    const run = await createRunDir(base, options);
+    expect(await run.restorePrevious()).toBe(false);
+    expect(await readdir(base)).toEqual(["run.json"]);
+  });
+
+  it("replaces a run that completed no epoch without overwrite", async () => {
+    await createRunDir(base, options);
+    const retry = await createRunDir(base, options);
+    await retry.complete();
+    expect(await setAsideFolders()).toEqual([]);
+  });
+
+  it("keeps a run that completed epochs unless overwriting", async () => {
+    await createRunDir(base, options);
+    await writeFile(
+      path.join(base, "train-state.json"),
+      JSON.stringify({ completedEpochs: 3 }),
+    );
+    await expect(createRunDir(base, options)).rejects.toThrow(
+      /already contains a run/,
+    );
+    await expect(openRunDir(base)).rejects.toThrow(
+      /did not finish training \(last completed epoch 3\); continue it with `devprompt train --resume --out .*` .* or start again with --overwrite/,
+    );
+    await expect(
+      openRunDir(base, { allowUnfinished: true }),
+    ).resolves.toBeDefined();
   });
 
   it("never clears a foreign directory, even with overwrite", async () => {
@@ -66,7 +122,7 @@ describe("run directories", () => {
   });
 
   it("opens a run it created", async () => {
-    await createRunDir(base, options);
+    await (await createRunDir(base, options)).complete();
     const run = await openRunDir(base);
     expect(run.manifest.command).toBe("train");
   });
