@@ -27,6 +27,8 @@ export interface OptionSpec {
   required?: boolean;
   /** Smallest allowed value of an `int` or `number` option. */
   min?: number;
+  /** Largest allowed value of an `int` or `number` option. */
+  max?: number;
 }
 
 /** A positional argument of a command. */

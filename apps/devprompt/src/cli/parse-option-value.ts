@@ -52,8 +52,16 @@ export function parseOptionValue(
         throw invalid(spec.kind === "int" ? "an integer" : "a number");
       if (spec.kind === "int" && !Number.isInteger(value))
         throw invalid("an integer");
-      if (spec.min !== undefined && value < spec.min)
-        throw invalid(`a value ≥ ${spec.min}`);
+      const below = spec.min !== undefined && value < spec.min;
+      const above = spec.max !== undefined && value > spec.max;
+      if (below || above)
+        throw invalid(
+          spec.max === undefined
+            ? `a value ≥ ${spec.min}`
+            : spec.min === undefined
+              ? `a value ≤ ${spec.max}`
+              : `a value from ${spec.min} to ${spec.max}`,
+        );
       return value;
     }
 

@@ -77,6 +77,14 @@ export const evalCommand: CommandDefinition = {
   },
 };
 
+// Pixel metrics and PRO are undefined without masks; image metrics are
+// undefined when the test set lacks normal or anomalous images.
+function notAvailable(metric: string): string {
+  return metric.startsWith("pixel") || metric === "pro"
+    ? "n/a (no masks)"
+    : "n/a";
+}
+
 /**
  * Formats metrics as aligned `name value` lines in percent.
  *
@@ -87,7 +95,7 @@ export const evalCommand: CommandDefinition = {
 export function formatMetrics(metrics: EvalMetrics, images: number): string {
   const lines = Object.entries(metrics).map(
     ([name, value]) =>
-      `${name.padEnd(11)} ${value === null ? "undefined" : (value as number).toFixed(2)}`,
+      `${name.padEnd(11)} ${value === null ? notAvailable(name) : (value as number).toFixed(2)}`,
   );
   return `${lines.join("\n")}\n(${images} test images; values in percent)\n`;
 }

@@ -7,8 +7,9 @@
  */
 export function requireCategory(dataset: unknown, category: unknown): void {
   if (dataset !== "folder" && category === undefined) {
+    const example = dataset === "visa" ? "candle" : "bottle";
     throw new Error(
-      `--category is required with --dataset ${String(dataset)}; name one class, e.g. --category bottle`,
+      `--category is required with --dataset ${String(dataset)}; name one class, e.g. --category ${example}`,
     );
   }
 }

@@ -67,6 +67,10 @@ export const OPTIONS = {
     valueName: "s",
     description: "random seed of the context initialisation",
     defaultValue: training.seed,
+    // The generators keep 32 bits of state; larger or negative seeds would
+    // wrap around silently and repeat other seeds.
+    min: 0,
+    max: 2 ** 32 - 1,
   },
   device: {
     key: "device",
