@@ -21,7 +21,11 @@ import * as path from "node:path";
 import type { OptionValue } from "../cli/parse-option-value";
 import type { OptionSource } from "../config/resolve-options";
 import { METHOD_OPTIONS } from "../commands/shared-options";
-import { writeRunConfig } from "../config/run-config";
+import {
+  RUN_CONFIG_FILE,
+  writeRunConfig,
+  type RunConfig,
+} from "../config/run-config";
 import { writeJsonAtomic } from "../io/atomic-write";
 import { writeNpyAtomic } from "../io/npy";
 import { createRunDir, openRunDir, type RunDirectory } from "../io/run-dir";
@@ -214,6 +218,14 @@ async function trainWithModel(
   );
   const architecture = model.checkpoint.architecture;
 
+  if (settings.resume) {
+    await checkResumeMatches(run, {
+      contextConfig: setup.contextConfig,
+      taps: model.taps,
+      featureSource: settings.featureSource,
+      preprocess: model.preprocess,
+    });
+  }
   const shots = settings.resume
     ? await readShotFeatures(run, architecture.embedDim)
     : await cacheShotFeatures(run, model, dataset.shots, settings, log);
@@ -431,6 +443,36 @@ async function cacheShotFeatures(
     shots: k,
     patches,
   };
+}
+
+/**
+ * Rejects a resume whose method settings differ from those the run
+ * recorded: the cached shot features, memory and saved context were made
+ * with the recorded ones.
+ */
+async function checkResumeMatches(
+  run: RunDirectory,
+  current: Record<string, unknown>,
+): Promise<void> {
+  const file = run.file(RUN_CONFIG_FILE);
+  let recorded: Record<string, unknown>;
+  try {
+    recorded = (JSON.parse(await fs.readFile(file, "utf8")) as RunConfig)
+      .details;
+  } catch {
+    // An interruption before config.json was written leaves nothing to compare.
+    return;
+  }
+  for (const [key, value] of Object.entries(current)) {
+    if (
+      recorded[key] !== undefined &&
+      JSON.stringify(recorded[key]) !== JSON.stringify(value)
+    ) {
+      throw new Error(
+        `cannot resume ${run.dir}: it was trained with ${key} ${JSON.stringify(recorded[key])}, not ${JSON.stringify(value)}; resume with the flags it was started with (see ${file}) or train again with --overwrite`,
+      );
+    }
+  }
 }
 
 async function readShotFeatures(

@@ -218,6 +218,13 @@ describe("method options of train", () => {
     expect(evaluation.code).toBe(0);
   });
 
+  it("rejects a resume with other method settings", async () => {
+    const result = await train("context", ["--resume", "--epochs", "3"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("it was trained with contextConfig");
+    expect(log(path.join(base, "context"))).toHaveLength(2);
+  });
+
   it("refuses to rebuild prompts from a config without contextConfig", () => {
     const config = configOf(defaultRun);
     const { contextConfig: _dropped, ...details } = config.details;
