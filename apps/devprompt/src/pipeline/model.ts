@@ -50,7 +50,7 @@ export interface OpenModelOptions {
   resize?: ResizeChoice;
 }
 
-/** How images are brought to the model's input size. */
+/** Resize settings that bring an image to the model's input size. */
 export interface ResizeChoice {
   /** `squash`: both sides to the input size; `shortest`: the shorter side, then a centre crop. */
   resizeMode: PreprocessConfig["resizeMode"];
@@ -58,16 +58,16 @@ export interface ResizeChoice {
   interpolation: PreprocessConfig["interpolation"];
 }
 
-/** The method's resize: both sides to the input size, bicubic (PromptAD). */
+/** Returns the method's resize: both sides to the input size, bicubic (PromptAD). */
 export function defaultResizeChoice(): ResizeChoice {
   return { resizeMode: "squash", interpolation: "bicubic" };
 }
 
 /**
  * Loads a checkpoint in the OpenCLIP hub layout and opens its image and
- * text encoders. Images are resized on both sides to the model's input
- * size (PromptAD's preprocessing), with the mean and std recorded in the
- * checkpoint.
+ * text encoders. By default images are resized on both sides to the
+ * model's input size (PromptAD's preprocessing), with the mean and std
+ * recorded in the checkpoint.
  *
  * @param modelDir - checkpoint folder
  * @param options - device and logger
@@ -139,10 +139,10 @@ function requireWeight(checkpoint: ClipCheckpoint, name: string) {
 }
 
 /**
- * Returns the image preprocessing of a checkpoint. By default as PromptAD
- * applies it: both sides resized to the input size with bicubic filtering
- * (the aspect ratio is not kept), then a centre crop of the input size (a
- * no-op after a squash), with the checkpoint's mean and std. The
+ * Returns the image preprocessing of a checkpoint. The default is
+ * PromptAD's: both sides resized to the input size with bicubic filtering,
+ * so the aspect ratio is not kept. A centre crop of the input size follows
+ * (a no-op after a squash), and the checkpoint's mean and std apply. The
  * checkpoint's own resize mode and interpolation are not used, since the
  * published numbers come from the squash.
  *

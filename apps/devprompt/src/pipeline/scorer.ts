@@ -255,7 +255,7 @@ export async function readMemory(runDir: string): Promise<VisualMemory> {
  * @param config - the run's config.json
  * @param file - path of that file, for the error message
  * @returns the validated context configuration
- * @throws Error when config.json holds no context configuration
+ * @throws Error when config.json contains no context configuration
  */
 export function recordedContextConfig(
   config: RunConfig,
@@ -301,10 +301,10 @@ export function recordedResize(config: RunConfig): ResizeChoice {
 }
 
 /**
- * Returns the μ and σ of the deviation map: those recorded in config.json
- * (drawn for the run's deviation term), else those of the run's deviation
- * loss term, or of the deviation module's defaults when the run trained
- * without one (the promptad preset).
+ * Returns the μ and σ of the deviation map. These are the values recorded in
+ * config.json, drawn for the run's deviation term. A run that recorded none
+ * gets those of its deviation loss term, or of the deviation module's
+ * defaults when it trained without one (the promptad preset).
  *
  * @param config - the run's config.json
  * @returns the reference statistics
