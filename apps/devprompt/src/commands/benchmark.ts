@@ -1,6 +1,6 @@
 import type { CommandDefinition } from "../cli/command-definition";
 import { runBenchmark } from "../benchmark/run-benchmark";
-import { OPTIONS } from "./shared-options";
+import { METHOD_OPTIONS, OPTIONS } from "./shared-options";
 
 /** `devprompt benchmark`: trains and evaluates every class of a benchmark. */
 export const benchmarkCommand: CommandDefinition = {
@@ -36,6 +36,7 @@ export const benchmarkCommand: CommandDefinition = {
     OPTIONS.momentum,
     OPTIONS.weightDecay,
     OPTIONS.promptStyle,
+    ...METHOD_OPTIONS,
     OPTIONS.selectEpoch,
     OPTIONS.referenceQuirks,
     OPTIONS.outputSize,

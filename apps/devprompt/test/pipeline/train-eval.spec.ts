@@ -328,6 +328,8 @@ describe("train and eval end to end", () => {
       target,
       "--epochs",
       "1",
+      "--n-ctx",
+      "2",
       "--quiet",
     ];
     expect(await runCli(argv, COMMANDS, io)).toBe(0);
@@ -337,6 +339,11 @@ describe("train and eval end to end", () => {
     );
     expect(table.published).toHaveLength(3);
     expect(existsSync(path.join(target, "cable", "metrics.json"))).toBe(true);
+    // Method options reach every class run.
+    const config = JSON.parse(
+      readFileSync(path.join(target, "cable", "config.json"), "utf8"),
+    );
+    expect(config.details.contextConfig.nCtx).toBe(2);
     expect(await runCli(argv, COMMANDS, io)).toBe(1);
   });
 
