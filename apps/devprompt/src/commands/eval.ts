@@ -7,7 +7,7 @@ export const evalCommand: CommandDefinition = {
   name: "eval",
   summary: "score the test images of a trained run and compute metrics",
   description:
-    "Computes the textual, visual-memory and fused maps, upsamples and blurs them, scores every test image and compares with the masks. Writes metrics.json (imageAuroc, pixelAuroc, pro, imageAp, pixelAp, imageF1Max, pixelF1Max, in percent), scores.csv and heatmap overlays.",
+    "Computes the textual, visual-memory and fused maps, upsamples and blurs them, scores every test image and compares with the masks. Writes metrics.json (imageAuroc, pixelAuroc, pro, imageAp, pixelAp, imageF1Max, pixelF1Max, in percent), scores.csv and heatmap overlays. For a classification run (trained with --feature-source global) the image scores are the result that matters; its maps come from prompts trained on global embeddings. --image-prompts pairs such a run with a segmentation run.",
   options: [
     {
       key: "run",

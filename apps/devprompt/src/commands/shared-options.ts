@@ -80,6 +80,20 @@ export const OPTIONS = {
     description: "ONNX Runtime execution provider for every graph",
     defaultValue: "cpu",
   },
+  allowCpuFallback: {
+    key: "allowCpuFallback",
+    kind: "boolean",
+    description:
+      "with --device cuda, run on the CPU with a warning when CUDA cannot be used, instead of stopping",
+    defaultValue: false,
+  },
+  skipBad: {
+    key: "skipBad",
+    kind: "boolean",
+    description:
+      "leave out images (or image and mask pairs) that cannot be read and list them, instead of stopping",
+    defaultValue: false,
+  },
   losses: {
     key: "losses",
     kind: "string",
@@ -180,7 +194,7 @@ export const OPTIONS = {
     kind: "list",
     valueName: "i,j",
     description:
-      "zero-based vision blocks whose original-path patch tokens form the visual memory (default: the reference code's effective taps)",
+      "zero-based vision blocks whose original-path patch tokens form the visual memory; 3,8 are the blocks the reference code effectively reads",
     defaultValue: taps.blocks.map(String),
   },
   tapPoint: {
