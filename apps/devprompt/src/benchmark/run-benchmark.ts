@@ -64,6 +64,7 @@ export async function runBenchmark(
       {
         run: runDir,
         device: options.device as "cpu" | "cuda",
+        allowCpuFallback: options.allowCpuFallback === true,
         outputSize: options.outputSize as number,
         blurSigma: options.blurSigma as number,
         heatmaps: 0,

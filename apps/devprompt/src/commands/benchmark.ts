@@ -30,6 +30,7 @@ export const benchmarkCommand: CommandDefinition = {
     OPTIONS.epochs,
     OPTIONS.seed,
     OPTIONS.device,
+    OPTIONS.allowCpuFallback,
     OPTIONS.losses,
     OPTIONS.learningRate,
     OPTIONS.minLearningRate,

@@ -24,6 +24,8 @@ export const evalCommand: CommandDefinition = {
         "dataset root, when it moved since training (default: the root recorded in the run)",
     },
     OPTIONS.device,
+    OPTIONS.allowCpuFallback,
+    OPTIONS.skipBad,
     OPTIONS.outputSize,
     OPTIONS.blurSigma,
     {
@@ -63,6 +65,8 @@ export const evalCommand: CommandDefinition = {
         run: options.run as string,
         root: options.root as string | undefined,
         device: options.device as "cpu" | "cuda",
+        allowCpuFallback: options.allowCpuFallback === true,
+        skipBad: options.skipBad === true,
         outputSize: options.outputSize as number,
         blurSigma: options.blurSigma as number,
         heatmaps: options.heatmaps as number,
@@ -74,6 +78,12 @@ export const evalCommand: CommandDefinition = {
       log,
     );
     io.stdout(formatMetrics(result.metrics, result.images));
+    if (result.skipped.length > 0) {
+      io.stdout(
+        `skipped ${result.skipped.length} unreadable test image(s), listed in metrics.json:\n` +
+          result.skipped.map(({ file }) => `  ${file}\n`).join(""),
+      );
+    }
   },
 };
 

@@ -26,6 +26,8 @@ export const trainCommand: CommandDefinition = {
     OPTIONS.epochs,
     OPTIONS.seed,
     OPTIONS.device,
+    OPTIONS.allowCpuFallback,
+    OPTIONS.skipBad,
     OPTIONS.losses,
     {
       key: "initContext",

@@ -3,6 +3,7 @@ import {
   referenceQuirks,
   type ImageRecord,
   type LoadedSample,
+  type SkippedFile,
 } from "@devprompt/datasets";
 import type { ImageFeatures } from "@devprompt/clip-encoders";
 import type { OpenModel } from "./model";
@@ -13,7 +14,7 @@ export interface EncodeRecordsOptions {
   maskSize: number;
   /** Apply every quirk of the PromptAD reference pipeline. */
   referenceQuirks: boolean;
-  /** Called after each image is encoded. */
+  /** Called after each image is encoded or skipped. */
   onImage?: () => void;
 }
 
@@ -25,6 +26,14 @@ export interface EncodedBatch {
   features: ImageFeatures;
 }
 
+/** Result of {@link encodeReadableRecords}. */
+export interface ReadableBatch {
+  /** Samples and features of the readable records; absent when none was. */
+  batch?: EncodedBatch;
+  /** Records that could not be read, with the reason, in record order. */
+  skipped: SkippedFile[];
+}
+
 /**
  * Loads, preprocesses and encodes images.
  *
@@ -32,30 +41,67 @@ export interface EncodedBatch {
  * @param records - images to encode, at least one
  * @param options - mask size, quirks, progress callback
  * @returns samples and features in record order
+ * @throws Error naming the file when an image or its mask cannot be read
  */
 export async function encodeRecords(
   model: OpenModel,
   records: readonly ImageRecord[],
   options: EncodeRecordsOptions,
 ): Promise<EncodedBatch> {
+  const { batch } = await loadAndEncode(model, records, options, false);
+  if (batch === undefined) throw new Error("no images to encode");
+  return batch;
+}
+
+/**
+ * Like {@link encodeRecords}, but leaves out images (or image and mask
+ * pairs) that cannot be read and lists them instead of throwing.
+ *
+ * @param model - open model
+ * @param records - images to encode
+ * @param options - mask size, quirks, progress callback
+ * @returns the encoded readable records and the skipped ones
+ */
+export function encodeReadableRecords(
+  model: OpenModel,
+  records: readonly ImageRecord[],
+  options: EncodeRecordsOptions,
+): Promise<ReadableBatch> {
+  return loadAndEncode(model, records, options, true);
+}
+
+async function loadAndEncode(
+  model: OpenModel,
+  records: readonly ImageRecord[],
+  options: EncodeRecordsOptions,
+  skipBad: boolean,
+): Promise<ReadableBatch> {
   const quirks = options.referenceQuirks ? referenceQuirks() : undefined;
   const samples: LoadedSample[] = [];
+  const skipped: SkippedFile[] = [];
   for (const record of records) {
-    samples.push(
-      await loadSample(record, {
-        config: model.preprocess,
-        maskSize: options.maskSize,
-        quirks,
-      }),
-    );
+    try {
+      samples.push(
+        await loadSample(record, {
+          config: model.preprocess,
+          maskSize: options.maskSize,
+          quirks,
+        }),
+      );
+    } catch (error) {
+      if (!skipBad) throw error;
+      skipped.push({ record, reason: (error as Error).message });
+      options.onImage?.();
+    }
   }
+  if (samples.length === 0) return { skipped };
 
   const imageLength = samples[0].image.length;
   const pixels = new Float32Array(samples.length * imageLength);
   samples.forEach((sample, i) => pixels.set(sample.image, i * imageLength));
   const features = await model.imageEncoder.encode(pixels, samples.length);
   for (let i = 0; i < samples.length; i++) options.onImage?.();
-  return { samples, features };
+  return { batch: { samples, features }, skipped };
 }
 
 /**

@@ -42,6 +42,8 @@ export interface OpenModel {
 export interface OpenModelOptions {
   /** ONNX Runtime execution provider. */
   device: "cpu" | "cuda";
+  /** Run on the CPU, with a warning, when CUDA cannot be used. */
+  allowCpuFallback?: boolean;
   /** Logger for cache and fallback messages. */
   log: Logger;
   /** Visual-memory taps; blocks 3 and 8 after attention when omitted. */
@@ -90,7 +92,11 @@ export async function openModel(
   const encoderLogger = {
     warn: (message: string) => options.log.warn(message),
   };
-  const sessionOptions = { device: options.device, logger: encoderLogger };
+  const sessionOptions = {
+    device: options.device,
+    allowCpuFallback: options.allowCpuFallback === true,
+    logger: encoderLogger,
+  };
   const taps = options.taps ?? tapPreset();
   try {
     validateTaps(taps, checkpoint.architecture.vision.layers);

@@ -20,6 +20,8 @@ export interface EncodeSettings {
   out: string;
   /** Execution provider. */
   device: "cpu" | "cuda";
+  /** Run on the CPU, with a warning, when CUDA cannot be used. */
+  allowCpuFallback?: boolean;
   /** Apply the reference-code quirks (1024 px pre-resize, BGR order). */
   referenceQuirks: boolean;
   /** Replace an earlier output in the folder. */
@@ -79,6 +81,7 @@ export async function runEncode(
     outDir: out,
     encoder: {
       device: settings.device,
+      allowCpuFallback: settings.allowCpuFallback === true,
       logger: { warn: (message: string) => log.warn(message) },
     },
   });

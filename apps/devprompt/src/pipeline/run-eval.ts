@@ -32,6 +32,8 @@ export interface EvalSettings {
   root?: string;
   /** Execution provider. */
   device: "cpu" | "cuda";
+  /** Run on the CPU, with a warning, when CUDA cannot be used. */
+  allowCpuFallback?: boolean;
   /** Side of the output map in pixels. */
   outputSize: number;
   /** Blur standard deviation in output pixels. */
@@ -46,6 +48,8 @@ export interface EvalSettings {
   overwrite: boolean;
   /** Run whose prompts give the image scores (a classification run). */
   imagePrompts?: string;
+  /** Leave out unreadable images and list them instead of stopping. */
+  skipBad?: boolean;
 }
 
 /** Metrics written to metrics.json, in percent; `null` where undefined. */
@@ -74,6 +78,8 @@ export interface EvalResult {
   images: number;
   /** Run directory. */
   runDir: string;
+  /** Test images left out with `skipBad`, relative paths and reasons. */
+  skipped: { file: string; reason: string }[];
 }
 
 // PRO integrates the per-region overlap up to this false-positive rate, as
@@ -101,7 +107,13 @@ export async function runEval(
     settings.imagePrompts === undefined
       ? undefined
       : await openRunDir(settings.imagePrompts);
-  const scorer = await openRunScorer(run, settings.device, log, imagePrompts);
+  const scorer = await openRunScorer(
+    run,
+    settings.device,
+    log,
+    imagePrompts,
+    settings.allowCpuFallback === true,
+  );
   try {
     return await evaluate(settings, run, scorer, log);
   } finally {
@@ -141,20 +153,30 @@ async function evaluate(
   let low = Infinity;
   let high = -Infinity;
   const manifest: Record<string, unknown>[] = [];
+  const scored: ImageRecord[] = [];
+  const skipped: EvalResult["skipped"] = [];
   const progress = createProgress("evaluate", dataset.test.length);
 
   for (let start = 0; start < dataset.test.length; start += EVAL_BATCH) {
     const records = dataset.test.slice(start, start + EVAL_BATCH);
-    const { samples, maps: batchMaps } = await scorer.score(records, {
+    const batch = await scorer.score(records, {
       outputSize: size,
       blurSigma: settings.blurSigma,
       deviationMap: settings.deviationMap,
       onImage: () => progress.tick(),
+      skipBad: settings.skipBad,
     });
+    for (const { record, reason } of batch.skipped) {
+      log.warn(`skipped unreadable test image: ${reason}`);
+      skipped.push({ file: record.relativePath, reason });
+    }
 
-    for (const [i, sample] of samples.entries()) {
-      const index = start + i;
-      const maps = batchMaps[i];
+    for (const [i, sample] of batch.samples.entries()) {
+      // Index in the whole test set, so that skipped images keep the
+      // numbering of heatmaps and maps stable.
+      const index = start + records.indexOf(sample.record);
+      const maps = batch.maps[i];
+      scored.push(sample.record);
       scores.push(maps.imageScore);
       labels.push(sample.record.label);
       if (sample.maskValid) {
@@ -200,17 +222,13 @@ async function evaluate(
     // prompts for the image score; its maps are still written.
     featureSource: scorer.config.details.featureSource ?? "patch",
     imagePrompts: settings.imagePrompts ?? null,
+    skippedFiles: skipped,
   });
   await writeFileAtomic(
     run.file(SCORES_FILE),
     formatCsv(
       ["file", "label", "defectType", "imageScore"],
-      dataset.test.map((r, i) => [
-        r.relativePath,
-        r.label,
-        r.defectType,
-        scores[i],
-      ]),
+      scored.map((r, i) => [r.relativePath, r.label, r.defectType, scores[i]]),
     ),
   );
   if (settings.saveMaps) {
@@ -220,7 +238,7 @@ async function evaluate(
     });
   }
   await writeHeatmaps(run, dataset.test, heatmapMaps, size, low, high);
-  return { metrics, images: scores.length, runDir: run.dir };
+  return { metrics, images: scores.length, runDir: run.dir, skipped };
 }
 
 function computeMetrics(

@@ -21,6 +21,8 @@ export interface PredictSettings {
   out?: string;
   /** Execution provider. */
   device: "cpu" | "cuda";
+  /** Run on the CPU, with a warning, when CUDA cannot be used. */
+  allowCpuFallback?: boolean;
   /** Side of the output map in pixels. */
   outputSize: number;
   /** Blur standard deviation in output pixels. */
@@ -61,7 +63,13 @@ export async function runPredict(
     }
   }
   const run = await openRunDir(settings.run);
-  const scorer = await openRunScorer(run, settings.device, log);
+  const scorer = await openRunScorer(
+    run,
+    settings.device,
+    log,
+    undefined,
+    settings.allowCpuFallback === true,
+  );
   const predictions: Prediction[] = [];
   const finals: Float32Array[] = [];
   const progress = createProgress("predict", settings.images.length);

@@ -34,7 +34,7 @@ import { createProgress } from "../log/progress";
 import { cosineAnnealingLearningRate } from "../train/cosine-annealing";
 import { SgdMomentum } from "../train/sgd";
 import { CREATED_BY } from "../version";
-import { encodeRecords } from "./image-features";
+import { encodeReadableRecords, encodeRecords } from "./image-features";
 import { describeLossTerms, resolveLoss } from "./loss-config";
 import { openModel, type OpenModel, type ResizeChoice } from "./model";
 import { loadPromptTable, setUpPrompts, textAnchors } from "./prompts";
@@ -74,6 +74,10 @@ export interface TrainSettings {
   seed: number;
   /** Execution provider. */
   device: "cpu" | "cuda";
+  /** Run on the CPU, with a warning, when CUDA cannot be used. */
+  allowCpuFallback?: boolean;
+  /** Leave out unreadable shot images and report them instead of stopping. */
+  skipBad?: boolean;
   /** Loss preset or file. */
   losses: string;
   /** Saved context to start from. */
@@ -145,6 +149,7 @@ export async function runTrain(
   // created, so that a wrong path leaves no files behind.
   const model = await openModel(settings.model, {
     device: settings.device,
+    allowCpuFallback: settings.allowCpuFallback === true,
     log,
     taps: settings.taps,
     resize: settings.resize,
@@ -226,9 +231,17 @@ async function trainWithModel(
       preprocess: model.preprocess,
     });
   }
+  const skippedShots: { file: string; reason: string }[] = [];
   const shots = settings.resume
     ? await readShotFeatures(run, architecture.embedDim)
-    : await cacheShotFeatures(run, model, dataset.shots, settings, log);
+    : await cacheShotFeatures(
+        run,
+        model,
+        dataset.shots,
+        settings,
+        log,
+        skippedShots,
+      );
 
   await writeRunConfig(run.dir, {
     command: "train",
@@ -244,6 +257,7 @@ async function trainWithModel(
       className: classKey,
       datasetRoot: dataset.root,
       shotSelection: dataset.selection,
+      ...(settings.skipBad === true ? { skippedShots } : {}),
       checkpoint: {
         directory: model.checkpoint.directory,
         architecture: architecture.name,
@@ -408,13 +422,30 @@ async function cacheShotFeatures(
   records: Parameters<typeof encodeRecords>[1],
   settings: TrainSettings,
   log: Logger,
+  skipped: { file: string; reason: string }[],
 ): Promise<ShotFeatures> {
   const progress = createProgress("encode shots", records.length);
-  const { features } = await encodeRecords(model, records, {
+  const encodeOptions = {
     maskSize: model.preprocess.size,
     referenceQuirks: settings.referenceQuirks,
     onImage: () => progress.tick(),
-  });
+  };
+  let features: Awaited<ReturnType<typeof encodeRecords>>["features"];
+  if (settings.skipBad === true) {
+    const readable = await encodeReadableRecords(model, records, encodeOptions);
+    for (const { record, reason } of readable.skipped) {
+      log.warn(`skipped unreadable shot: ${reason}`);
+      skipped.push({ file: record.relativePath, reason });
+    }
+    if (readable.batch === undefined) {
+      throw new Error(
+        `none of the ${records.length} shot image(s) could be read (see the warnings above); fix or replace the training images`,
+      );
+    }
+    features = readable.batch.features;
+  } else {
+    features = (await encodeRecords(model, records, encodeOptions)).features;
+  }
   progress.done();
 
   const [k, patches, dim] = features.vvPatchTokens.shape;
@@ -536,6 +567,8 @@ export function trainSettingsFromOptions(
     epochs: options.epochs as number,
     seed: options.seed as number,
     device: options.device as "cpu" | "cuda",
+    allowCpuFallback: options.allowCpuFallback === true,
+    skipBad: options.skipBad === true,
     losses: options.losses as string,
     initContext: options.initContext as string | undefined,
     learningRate: options.learningRate as number,

@@ -1,4 +1,8 @@
-import type { ImageRecord, LoadedSample } from "@devprompt/datasets";
+import type {
+  ImageRecord,
+  LoadedSample,
+  SkippedFile,
+} from "@devprompt/datasets";
 import {
   buildLoss,
   referenceStatistics,
@@ -24,7 +28,11 @@ import {
 } from "../maps/anomaly-maps";
 import type { VisualMemory } from "../maps/visual-memory";
 import { defaultMapSettings } from "../maps/map-defaults";
-import { encodeRecords, imageSlice } from "./image-features";
+import {
+  encodeReadableRecords,
+  encodeRecords,
+  imageSlice,
+} from "./image-features";
 import {
   defaultResizeChoice,
   openModel,
@@ -43,8 +51,23 @@ export interface ScoreOptions {
   blurSigma: number;
   /** Compute the deviation map too. */
   deviationMap: boolean;
-  /** Called after each image is encoded. */
+  /** Called after each image is encoded or skipped. */
   onImage?: () => void;
+  /**
+   * Leave out images or image and mask pairs that cannot be read and list
+   * them in `skipped`, instead of throwing. Default false.
+   */
+  skipBad?: boolean;
+}
+
+/** Result of {@link RunScorer.score}. */
+export interface ScoredBatch {
+  /** Samples that were read, with masks at the output size. */
+  samples: LoadedSample[];
+  /** Maps of each sample, in the same order. */
+  maps: AnomalyMaps[];
+  /** Records left out with `skipBad`, with the reason. */
+  skipped: SkippedFile[];
 }
 
 /** A trained run, opened for scoring images. */
@@ -66,12 +89,13 @@ export interface RunScorer {
    *
    * @param records - images, at most a few at a time
    * @param options - output size and blur
-   * @returns the loaded samples (with masks at the output size) and maps
+   * @returns the loaded samples (with masks at the output size), their
+   *   maps and the records skipped with `skipBad`
    */
   score(
     records: readonly ImageRecord[],
     options: ScoreOptions,
-  ): Promise<{ samples: LoadedSample[]; maps: AnomalyMaps[] }>;
+  ): Promise<ScoredBatch>;
   /** Releases the model. */
   dispose(): Promise<void>;
 }
@@ -86,6 +110,8 @@ export interface RunScorer {
  * @param imagePrompts - run whose prompts give the global image score (a
  *   classification run of the same class and checkpoint); the maps keep
  *   `run`'s prompts
+ * @param allowCpuFallback - run on the CPU, with a warning, when CUDA
+ *   cannot be used
  * @returns the scorer; call `dispose` when done
  */
 export async function openRunScorer(
@@ -93,6 +119,7 @@ export async function openRunScorer(
   device: "cpu" | "cuda",
   log: Logger,
   imagePrompts?: RunDirectory,
+  allowCpuFallback = false,
 ): Promise<RunScorer> {
   const config = await readRunConfig(run);
   const options = config.options;
@@ -100,6 +127,7 @@ export async function openRunScorer(
   const memory = await readMemory(run.dir);
   const model = await openModel(options.model as string, {
     device,
+    allowCpuFallback,
     log,
     taps: recordedTaps(config),
     resize: recordedResize(config),
@@ -177,12 +205,21 @@ async function scoreRecords(
   config: RunConfig,
   records: readonly ImageRecord[],
   options: ScoreOptions,
-): Promise<{ samples: LoadedSample[]; maps: AnomalyMaps[] }> {
-  const { samples, features } = await encodeRecords(model, records, {
+): Promise<ScoredBatch> {
+  const encodeOptions = {
     maskSize: options.outputSize,
     referenceQuirks: config.options.referenceQuirks === true,
     onImage: options.onImage,
-  });
+  };
+  const { batch, skipped } =
+    options.skipBad === true
+      ? await encodeReadableRecords(model, records, encodeOptions)
+      : {
+          batch: await encodeRecords(model, records, encodeOptions),
+          skipped: [],
+        };
+  if (batch === undefined) return { samples: [], maps: [], skipped };
+  const { samples, features } = batch;
   const [, patches, embedDim] = features.vvPatchTokens.shape;
   const grid = Math.round(Math.sqrt(patches));
 
@@ -217,7 +254,7 @@ async function scoreRecords(
       },
     ),
   );
-  return { samples, maps };
+  return { samples, maps, skipped };
 }
 
 async function readRunConfig(run: RunDirectory): Promise<RunConfig> {

@@ -145,7 +145,7 @@ export async function createOnnxSession(
   if (!options.allowCpuFallback) {
     throw new Error(
       `device cuda was requested but the CUDA execution provider is unavailable (${reason}); ${CUDA_INSTALL_HINT}. ` +
-        "Use device cpu, or allow a CPU fallback.",
+        "Use device cpu, or allow a CPU fallback (option allowCpuFallback; --allow-cpu-fallback in the devprompt CLI).",
     );
   }
   if (!fallbackReported) {

@@ -44,7 +44,7 @@ export class ImageDecodeError extends Error {
     super(
       `cannot decode image ${file} (detected format: ${format}): ${reason}. ` +
         "The file is corrupt, truncated or in an unsupported format; " +
-        "re-export it as PNG or skip bad files.",
+        "re-export it as PNG, or skip unreadable files (loader option skipBad; --skip-bad in the devprompt CLI).",
     );
     this.name = "ImageDecodeError";
     this.file = file;

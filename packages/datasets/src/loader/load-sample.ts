@@ -77,7 +77,7 @@ export async function loadSample(
       throw new Error(
         `mask ${record.maskPath} is ${rawMask.width}x${rawMask.height} but image ` +
           `${record.path} is ${decoded.width}x${decoded.height}; expected equal sizes. ` +
-          "Fix or remove the pair, or skip bad files.",
+          "Fix or remove the pair, or skip unreadable files (loader option skipBad; --skip-bad in the devprompt CLI).",
       );
     }
     mask = preprocessMask(rawMask, config, maskSize, {
