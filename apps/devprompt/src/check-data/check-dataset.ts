@@ -11,6 +11,7 @@ import {
   type ClassSummary,
 } from "./class-summary";
 import type { DataReport } from "./data-report";
+import { decodeProblems, duplicateProblems } from "./file-checks";
 
 /** Options of {@link checkDataset}. */
 export interface CheckDatasetOptions {
@@ -24,6 +25,11 @@ export interface CheckDatasetOptions {
   shots: number;
   /** Seed of the shot draw where no published selection applies. */
   seed: number;
+  /**
+   * Only list the files; by default every image and mask is decoded and
+   * test images are compared with the training images byte for byte.
+   */
+  quick?: boolean;
 }
 
 /**
@@ -36,7 +42,10 @@ export interface CheckDatasetOptions {
  * when it is a class folder (it contains `train/` or `good/`), otherwise
  * each of its subfolders that is one.
  *
- * @param options - layout, root, class, shots and seed
+ * Unless `quick` is set, every image and mask is decoded and test images
+ * that are byte-identical to a training image are reported.
+ *
+ * @param options - layout, root, class, shots, seed and quick
  * @returns the report
  */
 export async function checkDataset(
@@ -69,7 +78,16 @@ export async function checkDataset(
         seed: options.seed,
         logger: { warn: (message) => warnings.push(message) },
       });
-      summaries.push(summariseClass(dataset, warnings));
+      const summary = summariseClass(dataset, warnings);
+      if (options.quick !== true) {
+        // Files the reader already reported are not reported twice.
+        const known = new Set(summary.problems.map((p) => p.file));
+        summary.problems.push(
+          ...(await decodeProblems(dataset)).filter((p) => !known.has(p.file)),
+          ...(await duplicateProblems(dataset)),
+        );
+      }
+      summaries.push(summary);
     } catch (error) {
       summaries.push(failedClassSummary(className, error as Error));
     }

@@ -9,7 +9,7 @@ export const checkDataCommand: CommandDefinition = {
   name: "check-data",
   summary: "validate a dataset and summarise it",
   description:
-    "Checks a dataset root and prints the images per split and defect type, the image/mask pairs, the few-shot files train would use and every problem found with its file, as text or as JSON with --json. Exits with status 1 when a problem is found.",
+    "Checks a dataset root and prints the images per split and defect type, the image/mask pairs, the few-shot files train would use and every problem found with its file, as text or as JSON with --json. Decodes every image and mask and reports test images identical to training images (--quick skips both). Exits with status 1 when a problem is found.",
   options: [
     OPTIONS.dataset,
     OPTIONS.root,
@@ -23,6 +23,13 @@ export const checkDataCommand: CommandDefinition = {
       description:
         "seed of the shot draw for datasets without a published selection",
     },
+    {
+      key: "quick",
+      kind: "boolean",
+      description:
+        "only list the files; skip decoding every image and mask and the train/test duplicate check",
+      defaultValue: false,
+    },
     OPTIONS.json,
   ],
   async run({ options, io }) {
@@ -32,6 +39,7 @@ export const checkDataCommand: CommandDefinition = {
       category: options.category as string | undefined,
       shots: options.shots as number,
       seed: options.seed as number,
+      quick: options.quick === true,
     });
     io.stdout(
       options.json === true
