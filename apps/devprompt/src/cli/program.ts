@@ -1,7 +1,11 @@
 import { Command, CommanderError, Option } from "commander";
 import { loadConfigFile } from "../config/config-file";
 import { resolveOptions } from "../config/resolve-options";
-import { configureLogging, createLogger } from "../log/logger";
+import {
+  configureLogging,
+  createLogger,
+  repeatedWarningLines,
+} from "../log/logger";
 import { DEVPROMPT_VERSION } from "../version";
 import type { CommandDefinition, CommandIo } from "./command-definition";
 import { GLOBAL_OPTIONS } from "./global-options";
@@ -160,13 +164,17 @@ export async function runCli(
           `option ${key} = ${JSON.stringify(value)} (${resolved.sources[key]})`,
         );
       }
-      await definition.run({
-        options: resolved.values,
-        sources: resolved.sources,
-        args,
-        log,
-        io,
-      });
+      try {
+        await definition.run({
+          options: resolved.values,
+          sources: resolved.sources,
+          args,
+          log,
+          io,
+        });
+      } finally {
+        for (const line of repeatedWarningLines()) log.warn(line);
+      }
     },
   );
 

@@ -44,12 +44,14 @@ interface LogSettings {
   verbosity: Verbosity;
   sink: LogSink;
   seenWarnings: Map<string, number>;
+  firstWarnings: Map<string, string>;
 }
 
 const settings: LogSettings = {
   verbosity: "normal",
   sink: { write: (text) => process.stderr.write(text) },
   seenWarnings: new Map(),
+  firstWarnings: new Map(),
 };
 
 /**
@@ -63,6 +65,7 @@ export function configureLogging(verbosity: Verbosity, sink?: LogSink): void {
   settings.verbosity = verbosity;
   if (sink) settings.sink = sink;
   settings.seenWarnings.clear();
+  settings.firstWarnings.clear();
 }
 
 /**
@@ -82,6 +85,24 @@ export function currentVerbosity(): Verbosity {
  */
 export function repeatedWarningCounts(): Map<string, number> {
   return new Map(settings.seenWarnings);
+}
+
+/**
+ * Describes each `warnOnce` warning that was raised more than once since
+ * logging was last configured, for the end of a command.
+ *
+ * @returns one line per repeated warning, e.g. `3 more like: ...`
+ */
+export function repeatedWarningLines(): string[] {
+  const lines: string[] = [];
+  for (const [key, count] of settings.seenWarnings) {
+    if (count > 1) {
+      lines.push(
+        `${count - 1} more like: ${settings.firstWarnings.get(key) ?? key}`,
+      );
+    }
+  }
+  return lines;
 }
 
 /**
@@ -112,8 +133,13 @@ export function createLogger(name: string): Logger {
     warnOnce: (key, message) => {
       const count = settings.seenWarnings.get(key) ?? 0;
       settings.seenWarnings.set(key, count + 1);
-      if (count === 0)
-        emit("warn", `${message} (repeats are counted, not printed)`);
+      if (count === 0) {
+        settings.firstWarnings.set(key, message);
+        emit(
+          "warn",
+          `${message} (repeats are not printed; their count follows at the end)`,
+        );
+      }
     },
     error: (message) => emit("error", message),
   };

@@ -1,4 +1,7 @@
+import type { CommandDefinition } from "../../src/cli/command-definition";
+import { runCli } from "../../src/cli/program";
 import { formatMetrics } from "../../src/commands/eval";
+import { fakeIo } from "../support/fake-io";
 import { runCommand } from "../support/cli-run";
 
 // Messages a user sees for values the commands reject or cannot compute.
@@ -72,5 +75,26 @@ describe("option checks and messages", () => {
     expect(text).toContain("pro         n/a (no masks)");
     expect(text).toContain("imageF1Max  n/a\n");
     expect(text).toContain("imageAuroc  75.00");
+  });
+});
+
+describe("repeated warnings", () => {
+  it("prints their count when the command ends", async () => {
+    const warnTwice: CommandDefinition = {
+      name: "warn-twice",
+      summary: "warn twice",
+      description: "Raises one warning twice.",
+      options: [],
+      async run({ log }) {
+        log.warnOnce("same", "the same warning");
+        log.warnOnce("same", "the same warning");
+        log.warnOnce("same", "the same warning");
+      },
+    };
+    const { err, io } = fakeIo();
+    expect(await runCli(["warn-twice"], [warnTwice], io)).toBe(0);
+    expect(err.join("")).toContain(
+      "devprompt warn-twice: warning: 2 more like: the same warning\n",
+    );
   });
 });

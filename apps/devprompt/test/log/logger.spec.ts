@@ -2,6 +2,7 @@ import {
   configureLogging,
   createLogger,
   repeatedWarningCounts,
+  repeatedWarningLines,
 } from "../../src/log/logger";
 
 describe("createLogger", () => {
@@ -49,8 +50,10 @@ describe("createLogger", () => {
     const log = createLogger("eval");
     for (let i = 0; i < 3; i++) log.warnOnce("no-mask", "mask missing");
     expect(lines).toEqual([
-      "devprompt eval: warning: mask missing (repeats are counted, not printed)\n",
+      "devprompt eval: warning: mask missing (repeats are not printed; their count follows at the end)\n",
     ]);
     expect(repeatedWarningCounts().get("no-mask")).toBe(3);
+    log.warnOnce("once", "only once");
+    expect(repeatedWarningLines()).toEqual(["2 more like: mask missing"]);
   });
 });
