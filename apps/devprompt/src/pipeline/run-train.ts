@@ -4,7 +4,12 @@ import {
   type DatasetFormat,
 } from "@devprompt/datasets";
 import type { ImageTapConfig, TapPoint } from "@devprompt/clip-encoders";
-import type { FeatureSource } from "@devprompt/deviation-loss";
+import {
+  NonFiniteLossError,
+  lossPresetNames,
+  type FeatureSource,
+  type LossTermConfig,
+} from "@devprompt/deviation-loss";
 import {
   cloneLearnableContext,
   resolveContextConfig,
@@ -339,7 +344,9 @@ async function trainWithModel(
       shots,
       loss,
       settings.featureSource,
-    );
+    ).catch((error: unknown) => {
+      throw nonFiniteContext(error, epoch + 1, settings, terms);
+    });
     sgd.step(
       [context.normal.data, context.abnormal.data],
       [step.gradient.normal.data, step.gradient.abnormal.data],
@@ -392,6 +399,28 @@ async function trainWithModel(
   }
   savePromptContext(run.dir, snapshotOf(best?.context ?? context));
   return { runDir: run.dir, log: entries };
+}
+
+/**
+ * Adds the epoch and, for a loss file, the file and the term weights to a
+ * non-finite loss error; other errors pass unchanged.
+ */
+function nonFiniteContext(
+  error: unknown,
+  epoch: number,
+  settings: TrainSettings,
+  terms: readonly LossTermConfig[],
+): unknown {
+  if (!(error instanceof NonFiniteLossError)) return error;
+  const weights = terms
+    .map((term) => `${term.label ?? term.name} ${term.weight ?? 1}`)
+    .join(", ");
+  const source = lossPresetNames().includes(settings.losses)
+    ? `loss preset ${settings.losses}`
+    : `loss file ${path.resolve(settings.losses)}`;
+  return new Error(
+    `epoch ${epoch} of ${settings.epochs}: ${error.message} Term weights (${source}): ${weights}.`,
+  );
 }
 
 function initialContext(

@@ -112,6 +112,74 @@ describe("failed and unfinished runs", () => {
     expect((await runCommand(["eval", "--run", run, "--quiet"])).code).toBe(0);
   });
 
+  it("takes the same folder --root in eval as in train", async () => {
+    const run = path.join(base, "class-root");
+    const classFolder = path.join(good, "tile");
+    const trained = await runCommand([
+      "train",
+      "--model",
+      model,
+      "--dataset",
+      "folder",
+      "--root",
+      classFolder,
+      "--out",
+      run,
+      "--epochs",
+      "1",
+      "--quiet",
+    ]);
+    expect(trained.code).toBe(0);
+    const evaluated = await runCommand([
+      "eval",
+      "--run",
+      run,
+      "--root",
+      classFolder,
+      "--quiet",
+    ]);
+    expect(evaluated.stderr).toBe("");
+    expect(evaluated.code).toBe(0);
+  });
+
+  it("says when the dataset root does not exist", async () => {
+    const missing = path.join(base, "no-such-dataset");
+    const result = await runCommand([
+      "train",
+      "--model",
+      model,
+      "--dataset",
+      "folder",
+      "--root",
+      missing,
+      "--out",
+      path.join(base, "unused"),
+      "--quiet",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`dataset root ${missing} not found`);
+  });
+
+  it("names the epoch, the loss file and the weights of a non-finite loss", async () => {
+    const losses = path.join(base, "huge.json");
+    await writeFile(
+      losses,
+      JSON.stringify([
+        { name: "alignment", weight: 1e300 },
+        { name: "deviation", weight: 1e300 },
+      ]),
+    );
+    const result = await train(good, path.join(base, "huge"), [
+      "--losses",
+      losses,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/epoch [12] of 2: loss module /);
+    expect(result.stderr).toContain(
+      `Term weights (loss file ${losses}): alignment 1e+300, deviation 1e+300.`,
+    );
+  });
+
   it("tells eval and predict how to resume a run stopped after some epochs", async () => {
     const run = path.join(base, "stopped");
     expect((await train(good, run)).code).toBe(0);

@@ -54,17 +54,34 @@ async function resolveCategory(
   options: OpenDatasetOptions,
 ): Promise<{ root: string; className: string }> {
   const root = path.resolve(options.root);
+  // A VisA split file passed on its own can be read without the root.
+  if (options.splitFile === undefined && !(await isDirectory(root))) {
+    throw new Error(
+      `dataset root ${root} not found; pass the folder that holds the class folders` +
+        (options.format === "folder" ? " (or one class folder)" : ""),
+    );
+  }
+  const isCategory =
+    (await isDirectory(path.join(root, "train"))) ||
+    (await isDirectory(path.join(root, "good")));
   if (options.category) {
     if (options.category.includes("/") || options.category.includes("\\")) {
       throw new Error(
         `invalid category "${options.category}"; expected a folder name, not a path`,
       );
     }
+    // A folder root may be the class folder itself, as train accepts it
+    // without a category; then the class folder's parent is the root.
+    if (
+      options.format === "folder" &&
+      isCategory &&
+      path.basename(root) === options.category &&
+      !(await isDirectory(path.join(root, options.category)))
+    ) {
+      return { root: path.dirname(root), className: options.category };
+    }
     return { root, className: options.category };
   }
-  const isCategory =
-    (await isDirectory(path.join(root, "train"))) ||
-    (await isDirectory(path.join(root, "good")));
   if (options.format === "folder" && isCategory) {
     return { root: path.dirname(root), className: path.basename(root) };
   }
