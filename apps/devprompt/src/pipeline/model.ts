@@ -98,13 +98,7 @@ export async function openModel(
     logger: encoderLogger,
   };
   const taps = options.taps ?? tapPreset();
-  try {
-    validateTaps(taps, checkpoint.architecture.vision.layers);
-  } catch (error) {
-    throw new Error(
-      `tap blocks ${taps.blocks.join(",")} do not fit ${checkpoint.architecture.name} (${checkpoint.architecture.vision.layers} vision blocks): ${(error as Error).message}`,
-    );
-  }
+  checkTapsFit(taps, checkpoint);
   const imageEncoder = await ImageEncoder.create(checkpoint, {
     ...sessionOptions,
     taps,
@@ -132,6 +126,26 @@ export async function openModel(
       await textEncoder.dispose();
     },
   };
+}
+
+/**
+ * Checks that tap blocks and point fit a checkpoint's vision tower.
+ *
+ * @param taps - tap blocks and point chosen by the user
+ * @param checkpoint - loaded checkpoint
+ * @throws Error naming the blocks, the architecture and its block count
+ */
+export function checkTapsFit(
+  taps: ImageTapConfig,
+  checkpoint: ClipCheckpoint,
+): void {
+  try {
+    validateTaps(taps, checkpoint.architecture.vision.layers);
+  } catch (error) {
+    throw new Error(
+      `tap blocks ${taps.blocks.join(",")} do not fit ${checkpoint.architecture.name} (${checkpoint.architecture.vision.layers} vision blocks): ${(error as Error).message}`,
+    );
+  }
 }
 
 function requireWeight(checkpoint: ClipCheckpoint, name: string) {

@@ -1,11 +1,24 @@
-import { encodeToNpy, loadCheckpoint } from "@devprompt/clip-encoders";
+import {
+  ENCODE_MANIFEST_FILE,
+  encodeToNpy,
+  loadCheckpoint,
+  tapPreset,
+  type ClipCheckpoint,
+  type ImageTapConfig,
+} from "@devprompt/clip-encoders";
 import { loadSample, referenceQuirks } from "@devprompt/datasets";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { writeJsonAtomic } from "../io/atomic-write";
+import { decodeNpy } from "../io/npy";
 import type { Logger } from "../log/logger";
 import { createProgress } from "../log/progress";
-import { preprocessFor } from "./model";
+import {
+  checkTapsFit,
+  defaultResizeChoice,
+  preprocessFor,
+  type ResizeChoice,
+} from "./model";
 
 /** File listing the encoded images in row order. */
 const INPUTS_FILE = "inputs.json";
@@ -14,8 +27,17 @@ const INPUTS_FILE = "inputs.json";
 export interface EncodeSettings {
   /** Checkpoint folder. */
   model: string;
-  /** Image files. */
+  /** Image files; empty when {@link EncodeSettings.tensor} is set. */
   images: string[];
+  /**
+   * `.npy` file of preprocessed pixels, float32 (or float64, converted)
+   * `(N, 3, size, size)` in C order; replaces `images`.
+   */
+  tensor?: string;
+  /** Original-path taps of the `patch_tokens_tap*` outputs; blocks 3 and 8 after attention when omitted. */
+  taps?: ImageTapConfig;
+  /** Resize mode and interpolation of the image files; the method's when omitted. */
+  resize?: ResizeChoice;
   /** Output folder. */
   out: string;
   /** Execution provider. */
@@ -32,9 +54,12 @@ export interface EncodeSettings {
  * Encodes images with the V-V image encoder and writes the global
  * embeddings, the V-V patch tokens and the tap features as float32 `.npy`
  * files, with the encoder's `manifest.json` and `inputs.json` listing the
- * images in row order.
+ * images in row order. The input is either image files, preprocessed here,
+ * or one `.npy` tensor already preprocessed. `manifest.json` gets an
+ * `input` record: the kind of input and, for image files, the
+ * preprocessing used.
  *
- * @param settings - model, images, output folder, device
+ * @param settings - model, images or tensor, output folder, device, taps, resize
  * @param log - logger of the command
  * @returns the output folder
  */
@@ -50,8 +75,67 @@ export async function runEncode(
     );
   }
 
+  const hasImages = settings.images.length > 0;
+  if (hasImages && settings.tensor !== undefined) {
+    throw new Error(
+      `encode takes image files or --tensor, not both; got ${settings.images.length} image file(s) and --tensor ${settings.tensor}`,
+    );
+  }
+  if (!hasImages && settings.tensor === undefined) {
+    throw new Error(
+      "missing input: pass image files (as arguments or after --images) or --tensor with a preprocessed .npy file",
+    );
+  }
+
   const checkpoint = await loadCheckpoint(path.resolve(settings.model));
-  const config = preprocessFor(checkpoint);
+  const taps = settings.taps ?? tapPreset();
+  checkTapsFit(taps, checkpoint);
+  const input =
+    settings.tensor === undefined
+      ? await preprocessImages(checkpoint, settings)
+      : await readTensor(checkpoint, settings.tensor);
+
+  const manifest = await encodeToNpy({
+    checkpoint,
+    pixels: input.pixels,
+    shape: input.shape,
+    outDir: out,
+    encoder: {
+      device: settings.device,
+      allowCpuFallback: settings.allowCpuFallback === true,
+      taps,
+      logger: { warn: (message: string) => log.warn(message) },
+    },
+  });
+  // The encoder's manifest lists the taps but not the source of the pixels,
+  // so the input record is added here and the file is replaced atomically.
+  await writeJsonAtomic(path.join(out, ENCODE_MANIFEST_FILE), {
+    ...manifest,
+    input: input.record,
+  });
+  await writeJsonAtomic(path.join(out, INPUTS_FILE), {
+    ...input.record,
+    outputs: manifest.outputs.map((o) => o.file),
+  });
+  return out;
+}
+
+/** Pixels ready for the encoder and a record of where they came from. */
+interface EncoderInput {
+  /** float32 NCHW values. */
+  pixels: Float32Array;
+  /** `[N, 3, size, size]`. */
+  shape: number[];
+  /** JSON record written into `manifest.json` and `inputs.json`. */
+  record: Record<string, unknown>;
+}
+
+async function preprocessImages(
+  checkpoint: ClipCheckpoint,
+  settings: EncodeSettings,
+): Promise<EncoderInput> {
+  const resize = settings.resize ?? defaultResizeChoice();
+  const config = preprocessFor(checkpoint, resize);
   const quirks = settings.referenceQuirks ? referenceQuirks() : undefined;
   const progress = createProgress("preprocess", settings.images.length);
   const size = config.size;
@@ -73,23 +157,56 @@ export async function runEncode(
     progress.tick();
   }
   progress.done();
-
-  const manifest = await encodeToNpy({
-    checkpoint,
+  return {
     pixels,
     shape: [settings.images.length, 3, size, size],
-    outDir: out,
-    encoder: {
-      device: settings.device,
-      allowCpuFallback: settings.allowCpuFallback === true,
-      logger: { warn: (message: string) => log.warn(message) },
+    record: {
+      kind: "images",
+      images: settings.images.map((file) => path.resolve(file)),
+      preprocess: config,
+      referenceQuirks: settings.referenceQuirks,
     },
-  });
-  await writeJsonAtomic(path.join(out, INPUTS_FILE), {
-    images: settings.images.map((file) => path.resolve(file)),
-    preprocess: config,
-    referenceQuirks: settings.referenceQuirks,
-    outputs: manifest.outputs.map((o) => o.file),
-  });
-  return out;
+  };
+}
+
+/**
+ * Reads a preprocessed NCHW tensor and checks it against the model's input
+ * size. float64 values are rounded to float32.
+ */
+async function readTensor(
+  checkpoint: ClipCheckpoint,
+  file: string,
+): Promise<EncoderInput> {
+  const source = path.resolve(file);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(source);
+  } catch (error) {
+    throw new Error(
+      `failed to read --tensor ${source}: ${(error as Error).message}. Pass a .npy file of preprocessed float32 pixels (N, 3, size, size).`,
+    );
+  }
+  const array = decodeNpy(new Uint8Array(bytes), source);
+  const size = checkpoint.architecture.vision.imageSize;
+  const [count, channels, height, width] = array.shape;
+  if (
+    array.shape.length !== 4 ||
+    count < 1 ||
+    channels !== 3 ||
+    height !== size ||
+    width !== size
+  ) {
+    throw new Error(
+      `--tensor ${source} has shape (${array.shape.join(", ")}); ${checkpoint.architecture.name} expects (N, 3, ${size}, ${size}) with N >= 1, preprocessed (resized, scaled to [0, 1], normalised with the model's mean and std) in NCHW order`,
+    );
+  }
+  const pixels =
+    array.data instanceof Float32Array
+      ? array.data
+      : Float32Array.from(array.data);
+  return {
+    pixels,
+    shape: [...array.shape],
+    record: { kind: "tensor", tensor: source },
+  };
 }
