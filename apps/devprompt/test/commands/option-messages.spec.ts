@@ -80,10 +80,10 @@ describe("option checks and messages", () => {
 
 describe("repeated warnings", () => {
   it("prints their count when the command ends", async () => {
-    const warnTwice: CommandDefinition = {
-      name: "warn-twice",
-      summary: "warn twice",
-      description: "Raises one warning twice.",
+    const warnThrice: CommandDefinition = {
+      name: "warn-thrice",
+      summary: "warn three times",
+      description: "Raises one warning three times.",
       options: [],
       async run({ log }) {
         log.warnOnce("same", "the same warning");
@@ -92,9 +92,9 @@ describe("repeated warnings", () => {
       },
     };
     const { err, io } = fakeIo();
-    expect(await runCli(["warn-twice"], [warnTwice], io)).toBe(0);
+    expect(await runCli(["warn-thrice"], [warnThrice], io)).toBe(0);
     expect(err.join("")).toContain(
-      "devprompt warn-twice: warning: 2 more like: the same warning\n",
+      "devprompt warn-thrice: warning: 2 more like: the same warning\n",
     );
   });
 });
