@@ -16,4 +16,9 @@ export {
   createRunDir,
   openRunDir,
 } from "./run-dir";
-export type { CreateRunDirOptions, RunManifest } from "./run-dir";
+export type {
+  CreateRunDirOptions,
+  OpenRunDirOptions,
+  RunManifest,
+  RunStatus,
+} from "./run-dir";

@@ -66,6 +66,7 @@ export class RunDirectory {
   /**
    * @param dir - absolute path of the directory
    * @param manifest - its parsed `run.json`
+   * @param setAside - where {@link createRunDir} moved the run it replaces
    */
   constructor(
     readonly dir: string,
