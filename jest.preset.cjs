@@ -3,26 +3,26 @@
  * by SWC without type checking; `npm run typecheck` checks types once for
  * the whole workspace.
  */
-const path = require('node:path');
+const path = require("node:path");
 
 const root = __dirname;
 
 module.exports = {
-  testEnvironment: path.join(root, 'tools/jest/node-realm-environment.cjs'),
+  testEnvironment: path.join(root, "tools/jest/node-realm-environment.cjs"),
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
+    "^.+\\.ts$": [
+      "@swc/jest",
       {
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-        module: { type: 'commonjs' },
+        jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+        module: { type: "commonjs" },
       },
     ],
   },
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  moduleFileExtensions: ["ts", "js", "json"],
+  testMatch: ["<rootDir>/src/**/*.spec.ts", "<rootDir>/test/**/*.spec.ts"],
   moduleNameMapper: {
-    '^@devprompt/(metrics|datasets|clip-encoders|prompt-learner|deviation-loss)$':
-      path.join(root, 'packages/$1/src/index.ts'),
+    "^@devprompt/(metrics|datasets|clip-encoders|prompt-learner|deviation-loss)$":
+      path.join(root, "packages/$1/src/index.ts"),
   },
   testTimeout: 60000,
 };

@@ -4,24 +4,24 @@
 // built in the test realm ("A float32 tensor's data must be type of
 // Float32Array"). This environment hands the test realm Node's own typed-array
 // and buffer constructors so both sides agree.
-const { TestEnvironment } = require('jest-environment-node');
+const { TestEnvironment } = require("jest-environment-node");
 
 const SHARED_GLOBALS = [
-  'ArrayBuffer',
-  'SharedArrayBuffer',
-  'DataView',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
-  'Buffer',
+  "ArrayBuffer",
+  "SharedArrayBuffer",
+  "DataView",
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "Buffer",
 ];
 
 class NodeRealmEnvironment extends TestEnvironment {

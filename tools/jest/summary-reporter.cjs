@@ -2,10 +2,10 @@
 // that CI systems read without knowing Jest's own summary format. The line is
 // printed here and saved, so `npm test` can repeat it as its very last line
 // after the later lint and docs steps.
-const fs = require('node:fs');
-const path = require('node:path');
+const fs = require("node:fs");
+const path = require("node:path");
 
-const SUMMARY_FILE = path.join(__dirname, '../../tmp/test-summary.txt');
+const SUMMARY_FILE = path.join(__dirname, "../../tmp/test-summary.txt");
 
 class SummaryReporter {
   onRunComplete(_contexts, results) {
