@@ -64,6 +64,13 @@ export interface OpenRunDirOptions {
 /** An open run directory. */
 export class RunDirectory {
   /**
+   * Paths moved out of the way for replacement: `target` is where the
+   * previous copy lived and where it returns on failure, `aside` where it
+   * waits until the replacing command succeeds.
+   */
+  private setAside: { target: string; aside: string }[];
+
+  /**
    * @param dir - absolute path of the directory
    * @param manifest - its parsed `run.json`
    * @param setAside - where {@link createRunDir} moved the run it replaces
@@ -71,35 +78,42 @@ export class RunDirectory {
   constructor(
     readonly dir: string,
     readonly manifest: RunManifest,
-    private setAside?: string,
-  ) {}
+    setAside?: string,
+  ) {
+    this.setAside =
+      setAside === undefined ? [] : [{ target: dir, aside: setAside }];
+  }
 
   /**
-   * Marks the run complete in `run.json` and deletes the previous run that
-   * {@link createRunDir} set aside, if any. Call it once the command that
-   * created the run has written every file.
+   * Marks the run complete in `run.json` and deletes what was set aside for
+   * replacement: the previous run that {@link createRunDir} moved, or the
+   * previous results that {@link RunDirectory.claimOutputs} moved. Call it
+   * once the command has written every file.
    */
   async complete(): Promise<void> {
     this.manifest.status = "complete";
     await writeJsonAtomic(this.file(RUN_MANIFEST_FILE), this.manifest);
-    if (this.setAside !== undefined) {
-      await fs.rm(this.setAside, { recursive: true, force: true });
-      this.setAside = undefined;
+    for (const { aside } of this.setAside) {
+      await fs.rm(aside, { recursive: true, force: true });
     }
+    this.setAside = [];
   }
 
   /**
-   * Undoes a replacement after the creating command failed: deletes the new
-   * run and moves the previous run back into place. Without a previous run
-   * the unfinished run stays, marked `training`, so that it can be resumed.
+   * Undoes a replacement after the command failed: deletes the new copy of
+   * each replaced path and moves the previous one back into place. Without
+   * a previous run the unfinished run stays, marked `training`, so that it
+   * can be resumed.
    *
-   * @returns true when a previous run was restored
+   * @returns true when something set aside was restored
    */
   async restorePrevious(): Promise<boolean> {
-    if (this.setAside === undefined) return false;
-    await fs.rm(this.dir, { recursive: true, force: true });
-    await fs.rename(this.setAside, this.dir);
-    this.setAside = undefined;
+    if (this.setAside.length === 0) return false;
+    for (const { target, aside } of this.setAside) {
+      await fs.rm(target, { recursive: true, force: true });
+      await fs.rename(aside, target);
+    }
+    this.setAside = [];
     return true;
   }
 
@@ -115,19 +129,32 @@ export class RunDirectory {
 
   /**
    * Rejects writing result files that already exist unless overwriting was
-   * requested.
+   * requested. When overwriting, the existing ones are renamed to hidden
+   * siblings, so that no result of the previous command survives next to
+   * the new ones: {@link RunDirectory.complete} deletes them once the new
+   * results are written, {@link RunDirectory.restorePrevious} moves them
+   * back. Only the listed names are touched.
    *
    * @param names - file or folder names below the run directory
-   * @param overwrite - when true, existing files are allowed
+   * @param overwrite - when true, existing files are set aside
    */
   async claimOutputs(
     names: readonly string[],
     overwrite: boolean,
   ): Promise<void> {
-    if (overwrite) return;
     const existing: string[] = [];
     for (const name of names) {
       if (await exists(this.file(name))) existing.push(name);
+    }
+    if (overwrite) {
+      const suffix = `replaced-${process.pid}-${Date.now()}`;
+      for (const name of existing) {
+        const target = this.file(name);
+        const aside = this.file(`.${name}.${suffix}`);
+        await fs.rename(target, aside);
+        this.setAside.push({ target, aside });
+      }
+      return;
     }
     if (existing.length > 0) {
       throw new Error(

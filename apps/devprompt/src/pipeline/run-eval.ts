@@ -99,10 +99,28 @@ export async function runEval(
   log: Logger,
 ): Promise<EvalResult> {
   const run = await openRunDir(settings.run);
+  // With --overwrite the previous results are set aside rather than
+  // deleted, so that a failing evaluation leaves them as they were.
   await run.claimOutputs(
     [METRICS_FILE, SCORES_FILE, HEATMAP_DIR, MAPS_DIR],
     settings.overwrite,
   );
+  let result: EvalResult;
+  try {
+    result = await scoreRun(settings, run, log);
+  } catch (error) {
+    await run.restorePrevious();
+    throw error;
+  }
+  await run.complete();
+  return result;
+}
+
+async function scoreRun(
+  settings: EvalSettings,
+  run: RunDirectory,
+  log: Logger,
+): Promise<EvalResult> {
   const imagePrompts =
     settings.imagePrompts === undefined
       ? undefined

@@ -179,4 +179,34 @@ describe("run directories", () => {
       run.claimOutputs(["scores.csv"], false),
     ).resolves.toBeUndefined();
   });
+
+  it("sets overwritten outputs aside", async () => {
+    const run = await createRunDir(base, options);
+    await run.complete();
+    await writeFile(run.file("metrics.json"), "old");
+    await mkdir(run.file("heatmaps"));
+    await writeFile(run.file("heatmaps", "a.png"), "old");
+    await writeFile(run.file("notes.txt"), "kept");
+
+    await run.claimOutputs(["metrics.json", "heatmaps", "maps"], true);
+    expect((await readdir(base)).sort()).toEqual(
+      expect.arrayContaining(["notes.txt", "run.json"]),
+    );
+    expect(await readdir(base)).not.toContain("metrics.json");
+    expect(await readdir(base)).not.toContain("heatmaps");
+    await writeFile(run.file("metrics.json"), "new");
+    expect(await run.restorePrevious()).toBe(true);
+    expect(await readFile(run.file("metrics.json"), "utf8")).toBe("old");
+    expect(await readdir(run.file("heatmaps"))).toEqual(["a.png"]);
+
+    await run.claimOutputs(["metrics.json", "heatmaps"], true);
+    await writeFile(run.file("metrics.json"), "new");
+    await run.complete();
+    expect((await readdir(base)).sort()).toEqual([
+      "metrics.json",
+      "notes.txt",
+      "run.json",
+    ]);
+    expect(await readFile(run.file("metrics.json"), "utf8")).toBe("new");
+  });
 });

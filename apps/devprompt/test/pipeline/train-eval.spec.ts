@@ -301,6 +301,17 @@ describe("train and eval end to end", () => {
     expect(result.stderr).toContain("already contains results (metrics.json");
   });
 
+  it("replaces every earlier result with --overwrite", async () => {
+    // run-a contains two heatmaps and maps/ from the evaluation above.
+    const run = path.join(base, "run-a");
+    const result = await evaluate(run, ["--overwrite", "--heatmaps", "1"]);
+    expect(result.code).toBe(0);
+    expect(await readdir(path.join(run, "heatmaps"))).toHaveLength(1);
+    const entries = await readdir(run);
+    expect(entries).not.toContain("maps");
+    expect(entries.filter((name) => name.includes("replaced"))).toEqual([]);
+  });
+
   it("benchmarks every class present", async () => {
     const root = path.join(base, "mvtec");
     for (const category of ["bottle", "cable"]) {
