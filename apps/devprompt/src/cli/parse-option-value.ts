@@ -1,8 +1,11 @@
 import * as path from "node:path";
 import { kebabCase, type OptionSpec } from "./option-spec";
 
-/** A value after parsing: the kinds of {@link OptionSpec} map to these. */
-export type OptionValue = string | number | boolean | string[];
+/**
+ * A value after parsing: the kinds of {@link OptionSpec} map to these.
+ * `number[]` appears only in a written config.json, for lists of numbers.
+ */
+export type OptionValue = string | number | boolean | string[] | number[];
 
 /** Origin of a raw value, for error messages and path resolution. */
 export interface ValueOrigin {
@@ -77,14 +80,22 @@ export function parseOptionValue(
         : typeof raw === "string"
           ? raw.split(",")
           : undefined;
+      // A config.json records lists of numbers, such as --tap-blocks, as
+      // numbers. They are read back as their decimal text.
       if (
         items === undefined ||
-        items.some((item) => typeof item !== "string")
+        items.some(
+          (item) =>
+            typeof item !== "string" &&
+            !(typeof item === "number" && Number.isFinite(item)),
+        )
       ) {
-        throw invalid("a comma-separated list or an array of strings");
+        throw invalid(
+          "a comma-separated list or an array of strings or numbers",
+        );
       }
-      const trimmed = (items as string[])
-        .map((item) => item.trim())
+      const trimmed = (items as (string | number)[])
+        .map((item) => String(item).trim())
         .filter((item) => item !== "");
       if (trimmed.length === 0) throw invalid("at least one item");
       return trimmed;

@@ -251,7 +251,11 @@ async function trainWithModel(
   await writeRunConfig(run.dir, {
     command: "train",
     createdBy: CREATED_BY,
-    options: withMethodDefaults(options.values),
+    // Record the parsed block indices as numbers, not the command-line text.
+    options: {
+      ...withMethodDefaults(options.values),
+      tapBlocks: [...settings.taps.blocks],
+    },
     sources: {
       ...Object.fromEntries(
         METHOD_OPTIONS.map((spec) => [spec.key, "default" as const]),

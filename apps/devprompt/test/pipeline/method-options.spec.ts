@@ -83,7 +83,7 @@ describe("method options of train", () => {
 
   it("records every resolved value of the defaults", () => {
     const config = configOf(defaultRun);
-    expect(config.options.tapBlocks).toEqual(["3", "8"]);
+    expect(config.options.tapBlocks).toEqual([3, 8]);
     expect(config.options.tapPoint).toBe("after-attention");
     expect(config.sources.tapPoint).toBe("default");
     expect(config.details.taps).toEqual({
@@ -185,6 +185,34 @@ describe("method options of train", () => {
       return npy(r, path.join("maps", manifest.images[0].files.visual)).data;
     };
     expect(visual(run.out)).not.toEqual(visual(defaultRun));
+  });
+
+  it("repeats a tapped run from its config.json", async () => {
+    const first = await train("taps-first", ["--tap-blocks", "2,7"]);
+    expect(first.code).toBe(0);
+    expect(configOf(first.out).options.tapBlocks).toEqual([2, 7]);
+
+    const out = path.join(base, "taps-repeat");
+    const repeat = await runCommand([
+      "train",
+      "--config",
+      path.join(first.out, "config.json"),
+      "--out",
+      out,
+      "--quiet",
+    ]);
+    expect(repeat.stderr).toBe("");
+    expect(repeat.code).toBe(0);
+    expect(configOf(out).options.tapBlocks).toEqual([2, 7]);
+    expect(configOf(out).details.taps).toEqual(
+      configOf(first.out).details.taps,
+    );
+    expect(npy(out, "memory-tap0.npy").data).toEqual(
+      npy(first.out, "memory-tap0.npy").data,
+    );
+    expect(readFileSync(path.join(out, "prompt-context.safetensors"))).toEqual(
+      readFileSync(path.join(first.out, "prompt-context.safetensors")),
+    );
   });
 
   it("trains and evaluates other context sizes from the recorded ones", async () => {
