@@ -5,19 +5,7 @@
 # Run from the repository root: sh tools/golden/text-encoder/generate.sh
 set -eu
 
-# The first interpreter that can import torch: $PYTHON when set, then python3
-# on PATH, then Debian's /usr/bin/python3 (python3-torch).
-python=""
-for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
-  if "$candidate" -c "import torch, numpy" 2>/dev/null; then
-    python=$candidate
-    break
-  fi
-done
-if [ -z "$python" ]; then
-  echo "no python3 with torch and numpy found; install python3-torch or set PYTHON" >&2
-  exit 1
-fi
+. tools/golden/find-python.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
