@@ -85,9 +85,9 @@ export const trainCommand: CommandDefinition = {
     }
 
     const settings = trainSettingsFromOptions(options);
-    // Ctrl-C stops the process between saved epochs; say how to continue.
-    // Only this command installs the handler: sweep workers train in-process
-    // and handle SIGINT themselves.
+    // Ctrl-C stops the process between saved epochs, so print how to resume.
+    // Only this command installs the handler, because sweep workers train
+    // in-process and handle SIGINT themselves.
     const onInterrupt = (): void => {
       log.error(
         `training interrupted; continue the run from its last saved epoch with ` +

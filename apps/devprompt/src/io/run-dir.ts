@@ -54,9 +54,9 @@ export interface CreateRunDirOptions {
 /** Options of {@link openRunDir}. */
 export interface OpenRunDirOptions {
   /**
-   * Accept a run whose creating command did not finish (to resume it);
-   * by default such a run is rejected with a message that says how to
-   * continue or restart it.
+   * Accept a run whose creating command did not finish, so it can be
+   * resumed. By default such a run is rejected with a message that names
+   * the flags to continue or restart it.
    */
   allowUnfinished?: boolean;
 }

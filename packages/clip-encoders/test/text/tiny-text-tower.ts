@@ -8,8 +8,8 @@ import { generateRandomWeights } from "../../src/checkpoint/random-weights";
 import { readTextTower, type TextTower } from "../../src/text/text-tower";
 
 /**
- * The `test-tiny` architecture (text width 32, 2 heads, 3 layers, embedding
- * 24) with the requested MLP activation.
+ * Returns the `test-tiny` architecture (text width 32, 2 heads, 3 layers,
+ * embedding 24) with the requested MLP activation.
  */
 export function tinyArchitecture(activation: Activation): ClipArchitecture {
   return { ...getArchitecture("test-tiny"), activation };

@@ -13,7 +13,9 @@ export const IMAGE_EXTENSIONS: readonly string[] = [
 
 /** Compares by UTF-16 code units, like Python's `sorted`; never locale-aware. */
 export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 /** Returns whether a file name has an image extension, in any letter case. */
